@@ -1,0 +1,52 @@
+// Catalog facts about one MLflow schema, as the PostgreSQL glue read them from pg_catalog.
+// Plain data: the core plans from these and never asks the server anything itself.
+#pragma once
+
+#include "core/no_postgres.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mlflow_purge::core {
+
+enum class ReferentialAction { NoAction, Restrict, Cascade, SetNull, SetDefault };
+
+struct Column {
+	std::string name;
+	std::string type; // as pg_catalog.format_type() prints it, e.g. "character varying(32)"
+};
+
+struct Table {
+	std::string name;
+	std::vector<Column> columns;
+	std::vector<std::string> primary_key;
+
+	const Column *FindColumn(std::string_view column) const;
+	bool HasColumn(std::string_view column) const { return FindColumn(column) != nullptr; }
+};
+
+// A foreign key whose referenced (parent) table is in the MLflow schema. The referencing
+// (child) table may live in another schema: a DBA's own table.
+struct ForeignKey {
+	std::string name;
+	std::string child_schema;
+	std::string child_table;
+	std::vector<std::string> child_columns;
+	std::string parent_table;
+	std::vector<std::string> parent_columns;
+	ReferentialAction on_delete = ReferentialAction::NoAction;
+};
+
+struct CatalogSnapshot {
+	std::string schema;
+	std::vector<Table> tables;
+	std::vector<ForeignKey> foreign_keys;
+
+	const Table *FindTable(std::string_view table) const;
+};
+
+// pg_constraint.confdeltype letter to action; throws PurgeError on an unknown letter.
+ReferentialAction ReferentialActionFromCode(char code);
+
+} // namespace mlflow_purge::core

@@ -1,0 +1,82 @@
+#include "core/mlflow_model.hpp"
+
+namespace mlflow_purge::core {
+namespace {
+
+SoftLink
+Owned(std::string child, std::vector<ColumnPair> columns, std::string parent) {
+	SoftLink link;
+	link.child_table = std::move(child);
+	link.columns = std::move(columns);
+	link.parent_table = std::move(parent);
+	return link;
+}
+
+SoftLink
+OwnedWhen(std::string child, std::string column, std::string parent, std::string parent_key,
+          std::string discriminator, std::vector<std::string> values) {
+	SoftLink link = Owned(std::move(child), {{std::move(column), std::move(parent_key)}}, std::move(parent));
+	link.discriminator_column = std::move(discriminator);
+	link.discriminator_values = std::move(values);
+	return link;
+}
+
+// entity_associations (MLflow 3.3+) names entities by (type, id) on either side; a row that
+// names a purged entity on either side goes (reference/mlflow-facts.md 2.3).
+void
+AddEntityAssociation(std::vector<SoftLink> &links, const std::string &type, const std::string &parent,
+                     const std::string &key, bool key_as_text) {
+	for (const char *side : {"source", "destination"}) {
+		SoftLink link = OwnedWhen("entity_associations", std::string(side) + "_id", parent, key,
+		                          std::string(side) + "_type", {type});
+		link.parent_key_as_text = key_as_text;
+		links.push_back(std::move(link));
+	}
+}
+
+MlflowModel
+BuildModel() {
+	MlflowModel model;
+	model.experiments = {"experiments", "experiment_id", TargetSlot::Experiments};
+	model.runs = {"runs", "run_uuid", TargetSlot::Runs};
+
+	auto &links = model.soft_links;
+	// inputs (2.4+) link datasets to runs and runs to logged models (3.0+) with no foreign key.
+	links.push_back(OwnedWhen("inputs", "destination_id", "runs", "run_uuid", "destination_type", {"RUN"}));
+	links.push_back(OwnedWhen("inputs", "source_id", "runs", "run_uuid", "source_type", {"RUN_INPUT", "RUN_OUTPUT"}));
+	links.push_back(OwnedWhen("inputs", "source_id", "datasets", "dataset_uuid", "source_type", {"DATASET"}));
+	links.push_back(OwnedWhen("inputs", "destination_id", "logged_models", "model_id", "destination_type",
+	                          {"MODEL_INPUT", "MODEL_OUTPUT"}));
+	// input_tags hang off inputs.input_uuid; the ORM declares that key, the database does not.
+	links.push_back(Owned("input_tags", {{"input_uuid", "input_uuid"}}, "inputs"));
+
+	AddEntityAssociation(links, "run", "runs", "run_uuid", false);
+	AddEntityAssociation(links, "experiment", "experiments", "experiment_id", true);
+	AddEntityAssociation(links, "trace", "trace_info", "request_id", false);
+	AddEntityAssociation(links, "model", "logged_models", "model_id", false);
+
+	// Registered model versions made from a run: kept, deleted or refused by the caller's policy.
+	SoftLink version = Owned("model_versions", {{"run_id", "run_uuid"}}, "runs");
+	version.role = SoftLink::Role::ModelVersionOfRun;
+	links.push_back(std::move(version));
+	// Aliases name a version by number, not by foreign key: they go with a deleted version.
+	SoftLink alias = Owned("registered_model_aliases", {{"name", "name"}, {"version", "version"}}, "model_versions");
+	alias.columns_if_present = {{"workspace", "workspace"}};
+	links.push_back(std::move(alias));
+
+	// MLflow 3.12 gateway guardrails use a scorer version; deleting the guardrail with the
+	// experiment would silently change gateway behaviour for everyone.
+	model.blocking_edges.push_back({"guardrails", "scorer_versions",
+	                                "gateway guardrails outlive experiments and must be reconfigured first"});
+	return model;
+}
+
+} // namespace
+
+const MlflowModel &
+MlflowModel::Get() {
+	static const MlflowModel model = BuildModel();
+	return model;
+}
+
+} // namespace mlflow_purge::core

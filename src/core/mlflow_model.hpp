@@ -1,0 +1,76 @@
+// What the core knows about MLflow that the catalog cannot say: which tables are the roots of
+// a purge, and which links between tables exist without a foreign key. Everything else (every
+// foreign-key child, at any depth) is read from pg_constraint at call time. One fact, one place:
+// a new MLflow soft link is one line in mlflow_model.cpp.
+#pragma once
+
+#include "core/no_postgres.hpp"
+
+#include <string>
+#include <vector>
+
+namespace mlflow_purge::core {
+
+// Which target array a root's key is bound from: $1 experiment ids, $2 run ids.
+enum class TargetSlot { Experiments = 1, Runs = 2 };
+
+struct RootTable {
+	std::string table;
+	std::string key_column;
+	TargetSlot slot;
+};
+
+struct ColumnPair {
+	std::string child;
+	std::string parent;
+};
+
+// A link that rows of child_table have to rows of parent_table without a foreign key.
+struct SoftLink {
+	enum class Role {
+		Owned,               // the child row belongs to the parent: it goes with it
+		ModelVersionOfRun,   // a registered model version made from the run: the model_versions policy decides
+	};
+
+	std::string child_table;
+	std::vector<ColumnPair> columns;
+	// Compared too when both tables have them (the 3.10+ `workspace` column of the registry).
+	std::vector<ColumnPair> columns_if_present;
+	std::string parent_table;
+	// The row links to the parent only when this column holds one of these values.
+	std::string discriminator_column;
+	std::vector<std::string> discriminator_values;
+	// The child stores the parent key as text (entity_associations naming an integer experiment id).
+	bool parent_key_as_text = false;
+	Role role = Role::Owned;
+};
+
+// A foreign key the purge must not follow: its child rows are configuration that outlives an
+// experiment. If any such row references a purged row, the purge refuses and names it.
+struct BlockingEdge {
+	std::string child_table;
+	std::string parent_table;
+	std::string reason;
+};
+
+struct MlflowModel {
+	RootTable experiments;
+	RootTable runs;
+	std::vector<SoftLink> soft_links;
+	std::vector<BlockingEdge> blocking_edges;
+
+	// Column names the purge itself reads.
+	std::string lifecycle_column = "lifecycle_stage";
+	std::string deleted_stage = "deleted";
+	std::string active_stage = "active";
+	std::string experiment_name_column = "name";
+	std::string experiment_workspace_column = "workspace";
+	std::string experiment_deleted_time_column = "last_update_time";
+	std::string run_deleted_time_column = "deleted_time";
+	std::string default_workspace = "default";
+	int default_experiment_id = 0;
+
+	static const MlflowModel &Get();
+};
+
+} // namespace mlflow_purge::core

@@ -1,0 +1,318 @@
+#include "core/purge_program.hpp"
+
+#include "core/cascade_planner.hpp"
+#include "core/messages.hpp"
+#include "core/purge_statements.hpp"
+#include "core/sql_text.hpp"
+
+namespace mlflow_purge::core {
+namespace {
+
+using sql::Column;
+using sql::Op;
+using sql::Param;
+using sql::Ref;
+
+class ProgramBuilder {
+public:
+	ProgramBuilder(const PurgeRequest &request, const CatalogSnapshot &catalog)
+	    : request_(request), catalog_(catalog), model_(MlflowModel::Get()),
+	      experiments_(sql::Qualified(catalog.schema, model_.experiments.table)),
+	      runs_(sql::Qualified(catalog.schema, model_.runs.table)) {
+	}
+
+	PurgeProgram Build() {
+		const bool with_experiments = request_.operation != Operation::Run;
+		const ModelVersionPolicy policy = ParseModelVersionPolicy(*request_.model_versions);
+		const CascadePlan plan = CascadePlanner(catalog_, model_).Plan(with_experiments, policy);
+
+		program_.schema = catalog_.schema;
+		program_.dry_run = *request_.dry_run;
+		for (const auto &table : plan.tables) {
+			program_.result_tables.push_back(table.name);
+		}
+
+		switch (request_.operation) {
+		case Operation::Experiment:
+			AddResolveExperiment(ExperimentByIdQuery(), Message("experiment %1%", *request_.experiment_id));
+			AddLockExperiments(/*explicit_target=*/true);
+			AddLockRunsOfExperiments(/*append=*/false);
+			break;
+		case Operation::ExperimentByName:
+			AddResolveExperiment(ExperimentByNameQuery(), Message("experiment \"%1%\"", *request_.name));
+			AddLockExperiments(true);
+			AddLockRunsOfExperiments(false);
+			break;
+		case Operation::Run:
+			AddResolveRun();
+			AddLockRuns(/*explicit_target=*/true);
+			break;
+		case Operation::Deleted:
+			AddOlderThanCheck();
+			AddSelectTargets();
+			AddLockExperiments(false);
+			AddLockRuns(false);
+			AddLockRunsOfExperiments(true);
+			break;
+		}
+		if (with_experiments) {
+			AddActiveRunsNotice();
+		}
+		AddLinkChecks(plan, policy);
+		AddDeletes(plan);
+		return std::move(program_);
+	}
+
+private:
+	std::string Lifecycle(const std::string &alias) const { return Column(alias, model_.lifecycle_column); }
+	std::string IsDeleted(const std::string &alias) const {
+		return "COALESCE(" + Lifecycle(alias) + " " + Op("=") + " " + sql::Literal(model_.deleted_stage) + ", false)";
+	}
+	std::string LockClause(bool skip_locked) const {
+		if (program_.dry_run) {
+			return ""; // a dry run reads the same rows and takes no row locks
+		}
+		return skip_locked ? " FOR UPDATE SKIP LOCKED" : " FOR UPDATE";
+	}
+	const std::string &ExperimentKey() const { return model_.experiments.key_column; }
+	const std::string &RunKey() const { return model_.runs.key_column; }
+
+	Step &Add(StepKind kind, std::string sql) {
+		Step step;
+		step.kind = kind;
+		step.sql = std::move(sql);
+		program_.steps.push_back(std::move(step));
+		return program_.steps.back();
+	}
+
+	std::string ExperimentByIdQuery() const {
+		return "SELECT " + Column("e", ExperimentKey()) + ", " + IsDeleted("e") + " FROM " + experiments_ +
+		       " AS e WHERE " + Column("e", ExperimentKey()) + " " + Op("=") + " ANY (" + Ref(Param::ExperimentIds) + ")";
+	}
+
+	std::string ExperimentByNameQuery() const {
+		std::string sql = "SELECT " + Column("e", ExperimentKey()) + ", " + IsDeleted("e") + " FROM " + experiments_ +
+		                  " AS e WHERE " + Column("e", model_.experiment_name_column) + " " + Op("=") + " " +
+		                  Ref(Param::Text);
+		if (request_.workspace) {
+			sql += " AND " + Column("e", model_.experiment_workspace_column) + " " + Op("=") + " " + Ref(Param::Workspace);
+		}
+		return sql + " ORDER BY 1";
+	}
+
+	void AddResolveExperiment(std::string query, const std::string &what) {
+		program_.resolve_step = static_cast<int>(program_.steps.size());
+		Step &step = Add(StepKind::Resolve, std::move(query));
+		step.slot = TargetSlot::Experiments;
+		step.primary = {ErrorKind::NotFound, Message("%1% does not exist", what),
+		                Message("No row of %1% matches.", experiments_),
+		                "List experiments with: SELECT experiment_id, name, lifecycle_stage FROM experiments;"};
+		step.ambiguous = {ErrorKind::InvalidParameter, Message("%1% exists in several workspaces", what),
+		                  "Experiment names are unique per workspace since MLflow 3.10.",
+		                  "Pass workspace => '<name>' to say which one."};
+		step.not_deleted = {ErrorKind::NotDeleted, Message("%1% is not deleted", what),
+		                    Message("Its %1% is not '%2%': only soft-deleted experiments are purged.",
+		                            model_.lifecycle_column, model_.deleted_stage),
+		                    "Delete it in MLflow first (UI, `mlflow experiments delete`, or "
+		                    "MlflowClient().delete_experiment()), then purge it."};
+	}
+
+	void AddResolveRun() {
+		program_.resolve_step = static_cast<int>(program_.steps.size());
+		Step &step = Add(StepKind::Resolve, "SELECT " + Column("r", RunKey()) + ", " + IsDeleted("r") + " FROM " + runs_ +
+		                                        " AS r WHERE " + Column("r", RunKey()) + " " + Op("=") + " ANY (" +
+		                                        Ref(Param::RunIds) + ")");
+		step.slot = TargetSlot::Runs;
+		const std::string what = Message("run %1%", *request_.run_id);
+		step.primary = {ErrorKind::NotFound, Message("%1% does not exist", what),
+		                Message("No row of %1% has %2% = '%3%'.", runs_, RunKey(), *request_.run_id),
+		                "Check the id in the MLflow UI; the run may have been purged already."};
+		step.ambiguous = {ErrorKind::Internal, Message("%1% matches several rows", what), "", ""};
+		step.not_deleted = {ErrorKind::NotDeleted, Message("%1% is not deleted", what),
+		                    Message("Its %1% is not '%2%': only soft-deleted runs are purged.", model_.lifecycle_column,
+		                            model_.deleted_stage),
+		                    "Delete it in MLflow first (UI or MlflowClient().delete_run()), then purge it."};
+	}
+
+	// Lock the deleted experiment rows, re-checking their stage under the lock: an experiment
+	// restored while we waited is not purged. Never touches an active experiment's row, which
+	// MLflow's inserts of runs need.
+	void AddLockExperiments(bool explicit_target) {
+		Step &step = Add(StepKind::Lock, "SELECT " + Column("e", ExperimentKey()) + " FROM " + experiments_ + " AS e WHERE " +
+		                                     Column("e", ExperimentKey()) + " " + Op("=") + " ANY (" +
+		                                     Ref(Param::ExperimentIds) + ") AND " + IsDeleted("e") + " ORDER BY 1" +
+		                                     LockClause(!explicit_target));
+		step.slot = TargetSlot::Experiments;
+		step.explicit_target = explicit_target;
+		step.primary = {ErrorKind::NotFound, "the experiment was purged by a concurrent call while this call waited for it",
+		                "", ""};
+	}
+
+	// A purged experiment takes all its runs, whatever their stage (DESIGN.md 3). Waits for
+	// runs another purge holds: the experiment cannot go without them.
+	void AddLockRunsOfExperiments(bool append) {
+		Step &step = Add(StepKind::Lock, "SELECT " + Column("r", RunKey()) + " FROM " + runs_ + " AS r WHERE " +
+		                                     Column("r", ExperimentKey()) + " " + Op("=") + " ANY (" +
+		                                     Ref(Param::ExperimentIds) + ") ORDER BY 1" + LockClause(false));
+		step.slot = TargetSlot::Runs;
+		step.append = append;
+	}
+
+	void AddLockRuns(bool explicit_target) {
+		Step &step = Add(StepKind::Lock, "SELECT " + Column("r", RunKey()) + " FROM " + runs_ + " AS r WHERE " +
+		                                     Column("r", RunKey()) + " " + Op("=") + " ANY (" + Ref(Param::RunIds) +
+		                                     ") AND " + IsDeleted("r") + " ORDER BY 1" + LockClause(!explicit_target));
+		step.slot = TargetSlot::Runs;
+		step.explicit_target = explicit_target;
+		step.primary = {ErrorKind::NotFound, "the run was purged by a concurrent call while this call waited for it", "",
+		                ""};
+	}
+
+	void AddOlderThanCheck() {
+		if (!request_.older_than_given) {
+			return;
+		}
+		Step &step = Add(StepKind::Assert, Ref(Param::OlderThan) + " " + Op("<") + " CAST('0' AS pg_catalog.interval)");
+		step.sql = "SELECT " + step.sql;
+		step.primary = {ErrorKind::InvalidParameter, "older_than must not be negative",
+		                "older_than keeps entities deleted more recently than that interval.",
+		                "Pass a positive interval such as '30 days', or NULL for no age limit."};
+	}
+
+	// ms since the epoch, `older_than` before the transaction's start: MLflow's time unit.
+	std::string Cutoff() const {
+		return "CAST(pg_catalog.date_part('epoch', pg_catalog.now() " + Op("-") + " " + Ref(Param::OlderThan) + ") " +
+		       Op("*") + " 1000 AS pg_catalog.int8)";
+	}
+
+	std::string OldEnough(const std::string &column) const {
+		return "(" + Ref(Param::OlderThan) + " IS NULL OR " + column + " IS NULL OR " + column + " " + Op("<=") + " " +
+		       Cutoff() + ")";
+	}
+
+	// Candidates, oldest deletion first (a NULL time is from before MLflow recorded it: oldest),
+	// whole experiments and single runs of live experiments alike; max_runs cuts the list where
+	// the running total of runs would pass it, but the first candidate is always taken so every
+	// call makes progress.
+	void AddSelectTargets() {
+		const Table *runs_table = catalog_.FindTable(model_.runs.table);
+		const Table *experiments_table = catalog_.FindTable(model_.experiments.table);
+		const bool run_time = runs_table->HasColumn(model_.run_deleted_time_column);
+		const bool experiment_time = experiments_table->HasColumn(model_.experiment_deleted_time_column);
+		const std::string exp_time = experiment_time ? Column("e", model_.experiment_deleted_time_column)
+		                                             : std::string("CAST(NULL AS pg_catalog.int8)");
+		const std::string rn_time = run_time ? Column("r", model_.run_deleted_time_column)
+		                                     : std::string("CAST(NULL AS pg_catalog.int8)");
+		std::string experiments_filter = IsDeleted("e") + " AND " + Column("e", ExperimentKey()) + " " + Op("<>") + " " +
+		                                 std::to_string(model_.default_experiment_id);
+		std::string runs_filter = IsDeleted("r") + " AND NOT EXISTS (SELECT 1 FROM " + experiments_ + " AS x WHERE " +
+		                          Column("x", ExperimentKey()) + " " + Op("=") + " " + Column("r", ExperimentKey()) +
+		                          " AND " + IsDeleted("x") + ")";
+		if (request_.older_than_given) {
+			experiments_filter += " AND " + OldEnough(exp_time);
+			runs_filter += " AND " + OldEnough(rn_time);
+		}
+		std::string sql =
+		    "WITH candidate AS ("
+		    "SELECT 0 AS kind, " + Column("e", ExperimentKey()) + " AS experiment_id, CAST(NULL AS pg_catalog.text) AS run_id, " +
+		    exp_time + " AS deleted_at, (SELECT pg_catalog.count(*) FROM " + runs_ + " AS c WHERE " +
+		    Column("c", ExperimentKey()) + " " + Op("=") + " " + Column("e", ExperimentKey()) + ") AS run_count FROM " +
+		    experiments_ + " AS e WHERE " + experiments_filter +
+		    " UNION ALL "
+		    "SELECT 1, CAST(NULL AS pg_catalog.int4), CAST(" + Column("r", RunKey()) + " AS pg_catalog.text), " + rn_time +
+		    ", 1 FROM " + runs_ + " AS r WHERE " + runs_filter +
+		    "), ranked AS (SELECT candidate.*, pg_catalog.sum(run_count) OVER w AS running_total, "
+		    "pg_catalog.row_number() OVER w AS position FROM candidate "
+		    "WINDOW w AS (ORDER BY deleted_at NULLS FIRST, kind, experiment_id, run_id ROWS UNBOUNDED PRECEDING)), "
+		    "chosen AS (SELECT * FROM ranked WHERE " + Ref(Param::MaxRuns) + " IS NULL OR position " + Op("=") +
+		    " 1 OR running_total " + Op("<=") + " " + Ref(Param::MaxRuns) + ") "
+		    "SELECT COALESCE(pg_catalog.array_agg(experiment_id ORDER BY experiment_id) FILTER (WHERE kind " + Op("=") +
+		    " 0), CAST('{}' AS pg_catalog.int4[])), "
+		    "COALESCE(pg_catalog.array_agg(run_id ORDER BY run_id) FILTER (WHERE kind " + Op("=") +
+		    " 1), CAST('{}' AS pg_catalog.text[])) FROM chosen";
+		Add(StepKind::SelectTargets, std::move(sql));
+	}
+
+	void AddActiveRunsNotice() {
+		std::string hit = "SELECT " + Column("r", RunKey()) + " AS label FROM " + runs_ + " AS r WHERE " +
+		                  Column("r", RunKey()) + " " + Op("=") + " ANY (" + Ref(Param::RunIds) + ") AND " +
+		                  Column("r", ExperimentKey()) + " " + Op("=") + " ANY (" + Ref(Param::ExperimentIds) +
+		                  ") AND NOT " + IsDeleted("r");
+		Step &step = Add(StepKind::Notice, CountAndSample(hit));
+		step.needs_targets = true;
+		step.primary = {ErrorKind::Internal,
+		                "{count} run(s) of purged experiments were not marked deleted and are purged with them: {sample}",
+		                "MLflow before 1.27 did not mark runs deleted with their experiment, and a run restored inside "
+		                "a deleted experiment is invisible in MLflow.",
+		                ""};
+	}
+
+	void AddLinkChecks(const CascadePlan &plan, ModelVersionPolicy policy) {
+		const PurgeStatements statements(plan);
+		for (const auto &edge : plan.blocking_edges) {
+			Step &step = Add(StepKind::Guard, statements.EdgeRows(edge, false));
+			step.needs_targets = true;
+			step.primary = {ErrorKind::DependentObjects,
+			                Message("cannot purge: {count} row(s) of %1%.%2% depend on rows the purge would delete",
+			                        edge.child_schema, edge.child_table),
+			                Message("Foreign key %1% (ON DELETE %2%): %3%. Rows: {sample}.", edge.name,
+			                        edge.action == ReferentialAction::Cascade ? "CASCADE" : "NO ACTION",
+			                        edge.blocking_reason),
+			                "Delete or re-point those rows first; nothing was purged."};
+		}
+		for (const auto &edge : plan.kept_links) {
+			const bool refuse = policy == ModelVersionPolicy::Error;
+			Step &step = Add(refuse ? StepKind::Guard : StepKind::Notice, statements.EdgeRows(edge, false));
+			step.needs_targets = true;
+			step.primary = {ErrorKind::NotDeleted,
+			                refuse ? std::string("cannot purge: {count} registered model version(s) were made from runs "
+			                                     "the purge would delete: {sample}")
+			                       : std::string("{count} registered model version(s) made from purged runs are kept: "
+			                                     "{sample}"),
+			                Message("%1%.%2% points at the purged runs.", edge.child_table, edge.columns.front().child),
+			                refuse ? "Delete those model versions first, or pass model_versions => 'keep' or 'delete'."
+			                       : "Pass model_versions => 'delete' to remove them with their tags and aliases."};
+		}
+		for (const auto &edge : plan.set_null_edges) {
+			Step &step = Add(StepKind::Notice, statements.EdgeRows(edge, true));
+			step.needs_targets = true;
+			step.primary = {ErrorKind::Internal,
+			                Message("{count} row(s) of %1% keep living with their reference set to NULL by PostgreSQL "
+			                        "(foreign key %2%)",
+			                        edge.child_table, edge.name),
+			                "Rows: {sample}.", ""};
+		}
+	}
+
+	void AddDeletes(const CascadePlan &plan) {
+		const PurgeStatements statements(plan);
+		for (size_t i = 0; i < plan.tables.size(); ++i) {
+			const auto &table = plan.tables[i];
+			Step &step = program_.dry_run ? Add(StepKind::Count, statements.Count(table))
+			                              : Add(StepKind::Delete, statements.Delete(table));
+			step.needs_targets = true;
+			step.table_index = static_cast<int>(i);
+		}
+	}
+
+	const PurgeRequest &request_;
+	const CatalogSnapshot &catalog_;
+	const MlflowModel &model_;
+	const std::string experiments_;
+	const std::string runs_;
+	PurgeProgram program_;
+};
+
+} // namespace
+
+PurgeProgram
+BuildPurgeProgram(const PurgeRequest &request, const CatalogSnapshot &catalog) {
+	if (!catalog.FindTable(MlflowModel::Get().experiments.table) || !catalog.FindTable(MlflowModel::Get().runs.table)) {
+		// Let the planner name the missing table with its own message.
+		CascadePlanner(catalog, MlflowModel::Get()).Plan(true, ModelVersionPolicy::Keep);
+	}
+	ValidateRequest(request, catalog);
+	return ProgramBuilder(request, catalog).Build();
+}
+
+} // namespace mlflow_purge::core

@@ -1,0 +1,61 @@
+// A purge as a short program of SQL steps that the glue executes in order over SPI inside the
+// caller's transaction. The core decides what every step means; the glue only knows how to run
+// a step kind, bind the six parameters (sql_text.hpp) and raise the diagnostics it is given.
+#pragma once
+
+#include "core/catalog.hpp"
+#include "core/mlflow_model.hpp"
+#include "core/no_postgres.hpp"
+#include "core/purge_error.hpp"
+#include "core/purge_request.hpp"
+
+#include <string>
+#include <vector>
+
+namespace mlflow_purge::core {
+
+// Message texts may hold the placeholders {count} and {sample}, which the glue fills from the
+// step's result (a count and up to ten row keys).
+struct Diagnostic {
+	ErrorKind kind = ErrorKind::Internal;
+	std::string message;
+	std::string detail;
+	std::string hint;
+};
+
+enum class StepKind {
+	Assert,        // returns one boolean; true raises `primary`
+	Resolve,       // returns (key, is_deleted) rows for a named target: none, several or a live one is an error
+	SelectTargets, // returns one row (experiment ids int4[], run ids text[]): the candidates
+	Lock,          // returns keys, locked and re-checked; they replace (or extend) the slot
+	Notice,        // returns (count, sample); a positive count raises `primary` as a NOTICE
+	Guard,         // returns (count, sample); a positive count raises `primary` as an ERROR
+	Delete,        // DELETE; its row count is added to result row `table_index`
+	Count,         // SELECT count(*) (dry run); added to result row `table_index`
+};
+
+struct Step {
+	StepKind kind = StepKind::Assert;
+	std::string sql;
+	TargetSlot slot = TargetSlot::Experiments; // Resolve, Lock: where the keys go
+	bool append = false;                        // Lock: add to the slot instead of replacing it
+	bool explicit_target = false;               // Lock: nothing locked means the named target vanished
+	bool needs_targets = false;                 // skipped when both target slots are empty
+	int table_index = -1;                       // Delete, Count
+	Diagnostic primary;                         // see StepKind; Resolve: not found; Lock: vanished (NOTICE)
+	Diagnostic ambiguous;                       // Resolve: several rows
+	Diagnostic not_deleted;                     // Resolve: the target is live
+};
+
+struct PurgeProgram {
+	std::string schema;
+	bool dry_run = false;
+	std::vector<std::string> result_tables; // bare names, in cascade (deletion) order
+	std::vector<Step> steps;
+	int resolve_step = -1; // re-run when an explicit Lock finds nothing, to tell vanished from restored
+};
+
+// Validates the request against the catalog and builds its program; throws PurgeError.
+PurgeProgram BuildPurgeProgram(const PurgeRequest &request, const CatalogSnapshot &catalog);
+
+} // namespace mlflow_purge::core

@@ -1,0 +1,68 @@
+#include "core/sql_text.hpp"
+
+#include "core/messages.hpp"
+#include "core/purge_error.hpp"
+
+namespace mlflow_purge::core::sql {
+
+std::string
+Identifier(std::string_view name) {
+	std::string out;
+	out.reserve(name.size() + 2);
+	out.push_back('"');
+	for (char c : name) {
+		if (c == '"') {
+			out.push_back('"');
+		}
+		out.push_back(c);
+	}
+	out.push_back('"');
+	return out;
+}
+
+std::string
+Qualified(std::string_view schema, std::string_view name) {
+	return Identifier(schema) + "." + Identifier(name);
+}
+
+std::string
+Column(std::string_view alias, std::string_view column) {
+	return std::string(alias) + "." + Identifier(column);
+}
+
+std::string
+Literal(std::string_view text) {
+	std::string out = "'";
+	for (char c : text) {
+		if (c == '\\') {
+			throw PurgeError(ErrorKind::Internal, Message("refusing to render a literal with a backslash: %1%", text));
+		}
+		if (c == '\'') {
+			out.push_back('\'');
+		}
+		out.push_back(c);
+	}
+	out.push_back('\'');
+	return out;
+}
+
+std::string
+TextArray(const std::vector<std::string> &values) {
+	std::string out = "ARRAY[";
+	for (size_t i = 0; i < values.size(); ++i) {
+		out += (i ? ", " : "") + Literal(values[i]);
+	}
+	return out + "]::pg_catalog.text[]";
+}
+
+std::string
+Op(std::string_view op) {
+	return "OPERATOR(pg_catalog." + std::string(op) + ")";
+}
+
+std::string
+Ref(Param p) {
+	return "$" + std::to_string(static_cast<int>(p));
+}
+
+} // namespace mlflow_purge::core::sql

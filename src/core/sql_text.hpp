@@ -1,0 +1,34 @@
+// Rendering of SQL text: identifiers are always quoted, operators always schema-qualified
+// (a hostile `=` on the search_path is never used), and user values are never rendered:
+// they travel as parameters. The only literals are the model's own constants.
+#pragma once
+
+#include "core/no_postgres.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mlflow_purge::core::sql {
+
+// "name" with embedded quotes doubled.
+std::string Identifier(std::string_view name);
+// "schema"."name"
+std::string Qualified(std::string_view schema, std::string_view name);
+// alias."column"
+std::string Column(std::string_view alias, std::string_view column);
+// 'text' with embedded quotes doubled; refuses backslashes so the text means the same under
+// any standard_conforming_strings setting.
+std::string Literal(std::string_view text);
+// ARRAY['a','b']::pg_catalog.text[]
+std::string TextArray(const std::vector<std::string> &values);
+// OPERATOR(pg_catalog.=) and friends.
+std::string Op(std::string_view op);
+
+// The parameters every statement of a purge program is executed with, in this order.
+// They are declared here once; the glue binds them by position.
+enum class Param { ExperimentIds = 1, RunIds = 2, Text = 3, Workspace = 4, OlderThan = 5, MaxRuns = 6 };
+std::string Ref(Param p);
+constexpr int kParamCount = 6;
+
+} // namespace mlflow_purge::core::sql

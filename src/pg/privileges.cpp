@@ -1,0 +1,45 @@
+/*
+ * Checks, before anything runs, that the calling role may read (dry run) or read and delete
+ * (purge) every table of the program, and names all missing privileges in one error. PG zone.
+ * The purge runs with the caller's rights (SECURITY INVOKER): this only makes the refusal clear.
+ */
+#include "pg/pg_zone.h"
+
+extern "C" {
+#include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "utils/acl.h"
+#include "utils/lsyscache.h"
+}
+
+void
+check_table_privileges(const MpProgram *program, Oid namespace_oid)
+{
+	AclMode		needed = program->dry_run ? ACL_SELECT : (ACL_SELECT | ACL_DELETE);
+	Oid			role = GetUserId();
+	StringInfoData missing;
+
+	initStringInfo(&missing);
+	for (int i = 0; i < program->ntables; i++)
+	{
+		const char *table = program->text + program->tables[i];
+		Oid			relid = get_relname_relid(table, namespace_oid);
+		AclMode		granted;
+
+		if (!OidIsValid(relid))
+			continue;			/* dropped meanwhile: the statement itself will say so */
+		granted = pg_class_aclmask(relid, role, needed, ACLMASK_ALL);
+		if ((granted & needed) == needed)
+			continue;
+		appendStringInfo(&missing, "%s%s (%s)", missing.len ? ", " : "", table,
+						 (granted & ACL_SELECT) ? "DELETE" : (program->dry_run ? "SELECT" : "SELECT, DELETE"));
+	}
+	if (missing.len > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied for the MLflow tables this purge %s",
+						program->dry_run ? "reads" : "deletes from"),
+				 errdetail("Role \"%s\" lacks: %s.", GetUserNameFromId(role, false), missing.data),
+				 errhint("Grant %s on those tables to the role, or run the purge as the MLflow schema owner.",
+						 program->dry_run ? "SELECT" : "SELECT and DELETE")));
+}

@@ -1,0 +1,234 @@
+/*
+ * The SQL-callable purge functions. PG zone.
+ *
+ * Each entry point turns its arguments into a door request and bindings, then run_purge reads
+ * the catalog, asks the core for the program through the door, checks privileges, executes the
+ * program and returns one row per table. The whole purge happens before the first row is
+ * returned (materialized set), so a LIMIT on the call cannot leave half a purge.
+ */
+#include "pg/pg_zone.h"
+
+extern "C" {
+#include "access/htup_details.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/tuplestore.h"
+}
+
+extern "C" {
+PG_FUNCTION_INFO_V1(mlflow_purge_experiment);
+PG_FUNCTION_INFO_V1(mlflow_purge_experiment_by_name);
+PG_FUNCTION_INFO_V1(mlflow_purge_run);
+PG_FUNCTION_INFO_V1(mlflow_purge_deleted);
+}
+
+static Datum
+empty_array(Oid element_type)
+{
+	return PointerGetDatum(construct_empty_array(element_type));
+}
+
+static void
+init_bindings(PurgeBindings *bindings)
+{
+	memset(bindings->nulls, 'n', sizeof(bindings->nulls));
+	memset(bindings->values, 0, sizeof(bindings->values));
+	bindings->values[0] = empty_array(INT4OID);
+	bindings->values[1] = empty_array(TEXTOID);
+	bindings->nulls[0] = ' ';
+	bindings->nulls[1] = ' ';
+}
+
+static char *
+text_arg(FunctionCallInfo fcinfo, int n)
+{
+	return PG_ARGISNULL(n) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(n));
+}
+
+/* The arguments every purge function shares: dry_run and model_versions. */
+static void
+read_common_arguments(FunctionCallInfo fcinfo, int dry_run_arg, MpRequest *request)
+{
+	request->has_dry_run = !PG_ARGISNULL(dry_run_arg);
+	request->dry_run = request->has_dry_run ? PG_GETARG_BOOL(dry_run_arg) : 0;
+	request->model_versions = text_arg(fcinfo, dry_run_arg + 1);
+}
+
+static MpProgram *
+plan_purge(const MpCatalog *catalog, const MpRequest *request)
+{
+	MpProgram  *program = (MpProgram *) palloc0(sizeof(MpProgram));
+	MpStatus   *status = (MpStatus *) palloc0(sizeof(MpStatus));
+	int			rc;
+
+	program->steps_capacity = 128;
+	program->tables_capacity = 128;
+	program->text_capacity = 128 * 1024;
+	for (int attempt = 0; attempt < 2; attempt++)
+	{
+		program->steps = (MpStep *) palloc0(sizeof(MpStep) * program->steps_capacity);
+		program->tables = (uint32_t *) palloc0(sizeof(uint32_t) * program->tables_capacity);
+		program->text = (char *) palloc0(program->text_capacity);
+		rc = mp_plan_purge(catalog, request, program, status);
+		if (rc != MP_BUFFER_TOO_SMALL)
+			break;
+		program->steps_capacity = program->nsteps;
+		program->tables_capacity = program->ntables;
+		program->text_capacity = program->text_size;
+	}
+	if (rc != MP_OK)
+		raise_status(status);
+	return program;
+}
+
+static Datum
+run_purge(FunctionCallInfo fcinfo, const MpRequest *request, PurgeBindings *bindings)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	MemoryContext caller_context;
+	const char *schema = mlflow_purge_schema_setting ? mlflow_purge_schema_setting : "public";
+	Oid			namespace_oid;
+	MemoryContext spi_context;
+	MpCatalog  *catalog;
+	MpProgram  *program;
+	int64	   *counts;
+
+	InitMaterializedSRF(fcinfo, 0);
+	caller_context = CurrentMemoryContext;
+
+	namespace_oid = get_namespace_oid(schema, true);
+	if (!OidIsValid(namespace_oid))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_SCHEMA_NAME),
+				 errmsg("schema \"%s\" does not exist", schema),
+				 errdetail("mlflow_purge.schema names the schema that holds the MLflow tracking tables."),
+				 errhint("SET mlflow_purge.schema TO the MLflow schema, or ALTER DATABASE ... SET it.")));
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "mlflow_purge: SPI_connect failed");
+	spi_context = CurrentMemoryContext;
+
+	catalog = read_mlflow_catalog(schema);
+
+	/* The program and the counts outlive SPI_finish: allocate them in the caller's context. */
+	MemoryContextSwitchTo(caller_context);
+	program = plan_purge(catalog, request);
+	counts = (int64 *) palloc0(sizeof(int64) * (program->ntables + 1));
+	MemoryContextSwitchTo(spi_context);
+
+	check_table_privileges(program, namespace_oid);
+	execute_purge_program(program, bindings, counts);
+
+	SPI_finish();
+
+	for (int i = 0; i < program->ntables; i++)
+	{
+		Datum		values[2];
+		bool		nulls[2] = {false, false};
+
+		values[0] = CStringGetTextDatum(program->text + program->tables[i]);
+		values[1] = Int64GetDatum(counts[i]);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+/* mlflow_purge_experiment(experiment_id integer, dry_run boolean, model_versions text) */
+extern "C" Datum
+mlflow_purge_experiment(PG_FUNCTION_ARGS)
+{
+	MpRequest	request;
+	PurgeBindings bindings;
+
+	memset(&request, 0, sizeof(request));
+	init_bindings(&bindings);
+	request.operation = MP_OP_EXPERIMENT;
+	request.has_experiment_id = !PG_ARGISNULL(0);
+	if (request.has_experiment_id)
+	{
+		Datum		id = Int32GetDatum(PG_GETARG_INT32(0));
+
+		request.experiment_id = PG_GETARG_INT32(0);
+		bindings.values[0] = PointerGetDatum(construct_array(&id, 1, INT4OID, 4, true, TYPALIGN_INT));
+	}
+	read_common_arguments(fcinfo, 1, &request);
+	return run_purge(fcinfo, &request, &bindings);
+}
+
+/* mlflow_purge_experiment_by_name(name text, workspace text, dry_run boolean, model_versions text) */
+extern "C" Datum
+mlflow_purge_experiment_by_name(PG_FUNCTION_ARGS)
+{
+	MpRequest	request;
+	PurgeBindings bindings;
+
+	memset(&request, 0, sizeof(request));
+	init_bindings(&bindings);
+	request.operation = MP_OP_EXPERIMENT_BY_NAME;
+	request.name = text_arg(fcinfo, 0);
+	request.workspace = text_arg(fcinfo, 1);
+	if (request.name)
+	{
+		bindings.values[2] = CStringGetTextDatum(request.name);
+		bindings.nulls[2] = ' ';
+	}
+	if (request.workspace)
+	{
+		bindings.values[3] = CStringGetTextDatum(request.workspace);
+		bindings.nulls[3] = ' ';
+	}
+	read_common_arguments(fcinfo, 2, &request);
+	return run_purge(fcinfo, &request, &bindings);
+}
+
+/* mlflow_purge_run(run_id text, dry_run boolean, model_versions text) */
+extern "C" Datum
+mlflow_purge_run(PG_FUNCTION_ARGS)
+{
+	MpRequest	request;
+	PurgeBindings bindings;
+
+	memset(&request, 0, sizeof(request));
+	init_bindings(&bindings);
+	request.operation = MP_OP_RUN;
+	request.run_id = text_arg(fcinfo, 0);
+	if (request.run_id)
+	{
+		Datum		id = CStringGetTextDatum(request.run_id);
+
+		bindings.values[1] = PointerGetDatum(construct_array(&id, 1, TEXTOID, -1, false, TYPALIGN_INT));
+	}
+	read_common_arguments(fcinfo, 1, &request);
+	return run_purge(fcinfo, &request, &bindings);
+}
+
+/* mlflow_purge_deleted(older_than interval, max_runs integer, dry_run boolean, model_versions text) */
+extern "C" Datum
+mlflow_purge_deleted(PG_FUNCTION_ARGS)
+{
+	MpRequest	request;
+	PurgeBindings bindings;
+
+	memset(&request, 0, sizeof(request));
+	init_bindings(&bindings);
+	request.operation = MP_OP_DELETED;
+	request.older_than_given = !PG_ARGISNULL(0);
+	if (request.older_than_given)
+	{
+		bindings.values[4] = PG_GETARG_DATUM(0);
+		bindings.nulls[4] = ' ';
+	}
+	request.has_max_runs = !PG_ARGISNULL(1);
+	if (request.has_max_runs)
+	{
+		request.max_runs = PG_GETARG_INT32(1);
+		bindings.values[5] = Int32GetDatum(PG_GETARG_INT32(1));
+		bindings.nulls[5] = ' ';
+	}
+	read_common_arguments(fcinfo, 2, &request);
+	return run_purge(fcinfo, &request, &bindings);
+}

@@ -1,0 +1,196 @@
+// Request validation and the statements of a program: set-based, parameterized, quoted.
+#include "core/purge_error.hpp"
+#include "core/purge_program.hpp"
+#include "core/sql_text.hpp"
+#include "fixture_catalog.hpp"
+
+#include <gtest/gtest.h>
+
+namespace mlflow_purge::core {
+namespace {
+
+const CatalogSnapshot &
+Catalog(const std::string &version = "3.11.2.dev0") {
+	static std::map<std::string, CatalogSnapshot> catalogs;
+	auto it = catalogs.find(version);
+	if (it == catalogs.end()) {
+		it = catalogs.emplace(version, test::LoadFixtureCatalog(version)).first;
+	}
+	return it->second;
+}
+
+ErrorKind
+KindOf(const PurgeRequest &request, const CatalogSnapshot &catalog = Catalog()) {
+	try {
+		BuildPurgeProgram(request, catalog);
+	} catch (const PurgeError &e) {
+		return e.Kind();
+	}
+	ADD_FAILURE() << "request was accepted";
+	return ErrorKind::Internal;
+}
+
+PurgeRequest
+Experiment(std::optional<long long> id) {
+	PurgeRequest r;
+	r.operation = Operation::Experiment;
+	r.experiment_id = id;
+	return r;
+}
+
+PurgeRequest
+RunPurge(std::optional<std::string> id) {
+	PurgeRequest r;
+	r.operation = Operation::Run;
+	r.run_id = std::move(id);
+	return r;
+}
+
+TEST(RequestValidation, NullsAreErrorsNotEmptyResults) {
+	EXPECT_EQ(KindOf(Experiment(std::nullopt)), ErrorKind::NullValue);
+	EXPECT_EQ(KindOf(RunPurge(std::nullopt)), ErrorKind::NullValue);
+	auto r = Experiment(3);
+	r.dry_run = std::nullopt;
+	EXPECT_EQ(KindOf(r), ErrorKind::NullValue);
+	r = Experiment(3);
+	r.model_versions = std::nullopt;
+	EXPECT_EQ(KindOf(r), ErrorKind::NullValue);
+	PurgeRequest by_name;
+	by_name.operation = Operation::ExperimentByName;
+	EXPECT_EQ(KindOf(by_name), ErrorKind::NullValue);
+}
+
+TEST(RequestValidation, InvalidParameters) {
+	EXPECT_EQ(KindOf(Experiment(0)), ErrorKind::InvalidParameter);
+	EXPECT_EQ(KindOf(Experiment(-5)), ErrorKind::InvalidParameter);
+	for (const char *bad : {"", " ", "abc def", "'; DROP TABLE runs; --", "a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e", "r\n1"}) {
+		EXPECT_EQ(KindOf(RunPurge(std::string(bad))), ErrorKind::InvalidParameter) << bad;
+	}
+	auto r = Experiment(3);
+	r.model_versions = "purge";
+	EXPECT_EQ(KindOf(r), ErrorKind::InvalidParameter);
+	PurgeRequest deleted;
+	deleted.max_runs = 0;
+	EXPECT_EQ(KindOf(deleted), ErrorKind::InvalidParameter);
+	deleted.max_runs = -1;
+	EXPECT_EQ(KindOf(deleted), ErrorKind::InvalidParameter);
+	PurgeRequest by_name;
+	by_name.operation = Operation::ExperimentByName;
+	by_name.name = "churn";
+	by_name.workspace = "team-a";
+	EXPECT_EQ(KindOf(by_name, Catalog("2.9.2")), ErrorKind::InvalidParameter); // no workspaces before 3.10
+	EXPECT_NO_THROW(BuildPurgeProgram(by_name, Catalog("3.11.2.dev0")));
+}
+
+TEST(RequestValidation, OlderThanNeedsTheDeletionTimeColumns) {
+	auto catalog = Catalog("2.9.2");
+	for (auto &t : catalog.tables) {
+		if (t.name == "runs") {
+			t.columns.erase(std::remove_if(t.columns.begin(), t.columns.end(),
+			                               [](const Column &c) { return c.name == "deleted_time"; }),
+			                t.columns.end());
+		}
+	}
+	PurgeRequest r;
+	r.older_than_given = true;
+	EXPECT_EQ(KindOf(r, catalog), ErrorKind::UndefinedColumn);
+	r.older_than_given = false;
+	EXPECT_NO_THROW(BuildPurgeProgram(r, catalog));
+}
+
+TEST(RequestValidation, ChangedColumnTypeIsRefused) {
+	auto catalog = Catalog("2.9.2");
+	for (auto &t : catalog.tables) {
+		if (t.name == "experiments") {
+			t.columns[0].type = "text";
+		}
+	}
+	EXPECT_EQ(KindOf(Experiment(3), catalog), ErrorKind::DatatypeMismatch);
+}
+
+TEST(PurgeProgram, StatementCountDependsOnTablesNotTargets) {
+	PurgeRequest r;
+	auto program = BuildPurgeProgram(r, Catalog());
+	size_t deletes = 0;
+	for (const auto &s : program.steps) {
+		if (s.kind == StepKind::Delete) {
+			++deletes;
+			EXPECT_EQ(s.sql.find("DELETE FROM \"public\"."), 0u) << s.sql;
+			// Targets only ever arrive as the array parameters.
+			EXPECT_TRUE(s.sql.find("$1") != std::string::npos || s.sql.find("$2") != std::string::npos) << s.sql;
+		}
+	}
+	EXPECT_EQ(deletes, program.result_tables.size());
+}
+
+TEST(PurgeProgram, DryRunCountsTheSameRowsAndLocksNothing) {
+	PurgeRequest real = Experiment(7);
+	PurgeRequest dry = Experiment(7);
+	dry.dry_run = true;
+	auto a = BuildPurgeProgram(real, Catalog());
+	auto b = BuildPurgeProgram(dry, Catalog());
+	ASSERT_EQ(a.steps.size(), b.steps.size());
+	EXPECT_EQ(a.result_tables, b.result_tables);
+	for (size_t i = 0; i < a.steps.size(); ++i) {
+		if (a.steps[i].kind == StepKind::Delete) {
+			ASSERT_EQ(b.steps[i].kind, StepKind::Count);
+			// Same WHERE clause.
+			auto where_a = a.steps[i].sql.substr(a.steps[i].sql.find(" WHERE "));
+			auto where_b = b.steps[i].sql.substr(b.steps[i].sql.find(" WHERE "));
+			EXPECT_EQ(where_a, where_b);
+		}
+		EXPECT_EQ(b.steps[i].sql.find("FOR UPDATE"), std::string::npos) << b.steps[i].sql;
+	}
+}
+
+TEST(PurgeProgram, ExplicitTargetsWaitScheduledPurgesSkipLockedRows) {
+	auto explicit_program = BuildPurgeProgram(Experiment(7), Catalog());
+	PurgeRequest scheduled;
+	auto scheduled_program = BuildPurgeProgram(scheduled, Catalog());
+	auto locks = [](const PurgeProgram &p) {
+		std::vector<std::string> out;
+		for (const auto &s : p.steps) {
+			if (s.kind == StepKind::Lock) {
+				out.push_back(s.sql);
+			}
+		}
+		return out;
+	};
+	for (const auto &sql : locks(explicit_program)) {
+		EXPECT_NE(sql.find("FOR UPDATE"), std::string::npos);
+		EXPECT_EQ(sql.find("SKIP LOCKED"), std::string::npos);
+		EXPECT_NE(sql.find("ORDER BY 1"), std::string::npos); // fixed order: no deadlock between purges
+	}
+	auto scheduled_locks = locks(scheduled_program);
+	ASSERT_EQ(scheduled_locks.size(), 3u);
+	EXPECT_NE(scheduled_locks[0].find("SKIP LOCKED"), std::string::npos); // experiments
+	EXPECT_NE(scheduled_locks[1].find("SKIP LOCKED"), std::string::npos); // single runs
+	EXPECT_EQ(scheduled_locks[2].find("SKIP LOCKED"), std::string::npos); // runs of locked experiments: wait
+}
+
+TEST(PurgeProgram, OtherSchemaIsQuotedEverywhere) {
+	auto catalog = Catalog("2.9.2");
+	catalog.schema = "ml\"flow";
+	for (auto &fk : catalog.foreign_keys) {
+		fk.child_schema = catalog.schema;
+	}
+	auto program = BuildPurgeProgram(Experiment(3), catalog);
+	for (const auto &s : program.steps) {
+		EXPECT_EQ(s.sql.find("\"public\""), std::string::npos) << s.sql;
+		if (s.kind == StepKind::Delete) {
+			EXPECT_NE(s.sql.find("\"ml\"\"flow\"."), std::string::npos) << s.sql;
+		}
+	}
+}
+
+TEST(SqlText, QuotingAndLiterals) {
+	EXPECT_EQ(sql::Identifier("a\"b"), "\"a\"\"b\"");
+	EXPECT_EQ(sql::Literal("it's"), "'it''s'");
+	EXPECT_THROW(sql::Literal("back\\slash"), PurgeError);
+	EXPECT_EQ(sql::Op("="), "OPERATOR(pg_catalog.=)");
+	EXPECT_EQ(DeclaredLength("character varying(32)"), 32);
+	EXPECT_EQ(DeclaredLength("text"), 0);
+}
+
+} // namespace
+} // namespace mlflow_purge::core

@@ -1,0 +1,27 @@
+// IndexStore over Elasticsearch's REST API with libcurl; 7.x and 8.x answer the calls used here
+// the same way. Deletes name every index (8.x refuses wildcards by default).
+#pragma once
+
+#include "adapters/http_client.h"
+#include "adapters/index_store.h"
+
+namespace clearml_purge {
+
+class ElasticIndexStore : public IndexStore {
+ public:
+  ElasticIndexStore(std::string base_url, HttpSettings settings);
+
+  std::string endpoint() const override { return base_url_; }
+  std::string server_version() override;
+  std::vector<IndexEntry> list(const std::vector<std::string>& patterns) override;
+  void delete_indices(const std::vector<std::string>& names) override;
+  void for_each_source(const std::string& index, const std::vector<std::string>& fields,
+                       const std::function<void(const nlohmann::json&)>& visit) override;
+
+ private:
+  nlohmann::json parse(const HttpResponse& response, const std::string& what) const;
+  std::string base_url_;
+  HttpClient http_;
+};
+
+}  // namespace clearml_purge

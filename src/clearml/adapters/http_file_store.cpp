@@ -1,0 +1,93 @@
+#include "adapters/http_file_store.h"
+
+#include <nlohmann/json.hpp>
+
+#include "adapters/backend_error.h"
+#include "core/path_guard.h"
+
+namespace clearml_purge {
+
+namespace {
+constexpr const char* kBackend = "fileserver";
+constexpr std::size_t kPathsPerRequest = 200;
+
+// The fileserver's reason for a path that does not exist; for a purge that is success.
+bool is_not_found(const std::string& reason) { return reason == "Not found"; }
+
+HttpSettings named(HttpSettings settings) {
+  settings.backend_name = kBackend;
+  return settings;
+}
+}  // namespace
+
+HttpFileStore::HttpFileStore(std::string base_url, HttpSettings settings)
+    : base_url_(std::move(base_url)), http_(named(std::move(settings))) {
+  while (!base_url_.empty() && base_url_.back() == '/') base_url_.pop_back();
+}
+
+std::string HttpFileStore::login(const std::string& api_url, const std::string& access_key,
+                                 const std::string& secret_key, const HttpSettings& settings) {
+  HttpClient client(named(settings));
+  std::string url = api_url;
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  const HttpResponse response = client.request_with_basic("POST", url + "/auth.login", access_key, secret_key);
+  const auto json = nlohmann::json::parse(response.body, nullptr, false);
+  if (response.status != 200 || json.is_discarded()) {
+    throw BackendError("apiserver", "auth.login: HTTP " + std::to_string(response.status) + ": " + response.body.substr(0, 300));
+  }
+  const std::string token = json.value("/data/token"_json_pointer, std::string());
+  if (token.empty()) throw BackendError("apiserver", "auth.login answered without data.token");
+  return token;
+}
+
+std::vector<FileTarget> HttpFileStore::find(const FileSelection& selection) {
+  // Check the server and the token now, so a bad token is found before anything is deleted.
+  const HttpResponse ping = http_.request("GET", base_url_ + "/");
+  if (ping.status == 401 || ping.status == 403) {
+    throw BackendError(kBackend, "the fileserver rejected the token (HTTP " + std::to_string(ping.status) + ")");
+  }
+  std::vector<FileTarget> targets;
+  if (selection.layout == FileserverLayout::enterprise) {
+    targets.push_back({selection.tenant_id, true, false, 0, 0});
+    return targets;
+  }
+  std::set<std::string> found;
+  for (const auto& path : selection.file_paths) {
+    if (auto folder = task_folder_prefix(path, selection.task_ids)) {
+      found.insert(*folder);
+    } else if (auto normal = normalize_relative_path(path)) {
+      found.insert(*normal);
+    }
+  }
+  for (const auto& target : found) targets.push_back({target, true, false, 0, 0});
+  return targets;
+}
+
+void HttpFileStore::remove(const FileSelection& selection, const std::vector<std::string>& targets) {
+  std::vector<std::string> paths;
+  for (const auto& target : targets) {
+    const auto normal = normalize_relative_path(target);
+    if (!normal) throw GuardRefusal(kBackend, "'" + target + "': " + clearml_purge::describe(PathVerdict::traversal));
+    if (selection.layout == FileserverLayout::enterprise && *normal != selection.tenant_id) {
+      throw GuardRefusal(kBackend, "'" + target + "' is not the tenant folder '" + selection.tenant_id + "'");
+    }
+    paths.push_back(*normal);
+  }
+  for (std::size_t start = 0; start < paths.size(); start += kPathsPerRequest) {
+    const std::vector<std::string> batch(paths.begin() + static_cast<std::ptrdiff_t>(start),
+                                         paths.begin() + static_cast<std::ptrdiff_t>(std::min(paths.size(), start + kPathsPerRequest)));
+    const HttpResponse response = http_.request("POST", base_url_ + "/delete_many", nlohmann::json{{"files", batch}}.dump());
+    const auto json = nlohmann::json::parse(response.body, nullptr, false);
+    if (response.status != 200 || json.is_discarded()) {
+      throw BackendError(kBackend, "delete_many: HTTP " + std::to_string(response.status) + ": " + response.body.substr(0, 300));
+    }
+    if (json.contains("errors") && json["errors"].is_object()) {
+      for (const auto& [reason, failed] : json["errors"].items()) {
+        if (is_not_found(reason)) continue;
+        throw BackendError(kBackend, "delete_many could not delete " + failed.dump() + ": " + reason);
+      }
+    }
+  }
+}
+
+}  // namespace clearml_purge

@@ -1,0 +1,162 @@
+#include "adapters/path_file_store.h"
+
+#include <sys/stat.h>
+
+#include <system_error>
+
+#include "adapters/backend_error.h"
+#include "core/path_guard.h"
+
+namespace fs = std::filesystem;
+
+namespace clearml_purge {
+
+namespace {
+constexpr const char* kBackend = "fileserver";
+
+bool lstat_entry(const fs::path& path, struct stat& info) { return ::lstat(path.c_str(), &info) == 0; }
+}  // namespace
+
+PathFileStore::PathFileStore(fs::path root) : root_(std::move(root)) {}
+
+std::string PathFileStore::describe() const { return "path " + root_.string(); }
+
+fs::path PathFileStore::canonical_root() const {
+  std::error_code ec;
+  const fs::path root = fs::canonical(root_, ec);
+  if (ec || !fs::is_directory(root, ec)) {
+    throw BackendUnreachable(kBackend, "fileserver root '" + root_.string() + "' is not an accessible directory");
+  }
+  return root;
+}
+
+bool PathFileStore::check_inside_root(const fs::path& root, const std::string& relative) const {
+  const auto normal = normalize_relative_path(relative);
+  if (!normal) throw GuardRefusal(kBackend, "'" + relative + "': " + clearml_purge::describe(PathVerdict::traversal));
+  fs::path current = root;
+  for (const auto& part : fs::path(*normal)) {
+    current /= part;
+    struct stat info {};
+    if (!lstat_entry(current, info)) return false;  // missing: nothing to delete
+    if (S_ISLNK(info.st_mode)) {
+      throw GuardRefusal(kBackend, "'" + relative + "': " + clearml_purge::describe(PathVerdict::symlink) + " at " + current.string());
+    }
+  }
+  std::error_code ec;
+  const fs::path parent = fs::canonical(current.parent_path(), ec);
+  if (ec || !is_within(root.string(), parent.string())) {
+    throw GuardRefusal(kBackend, "'" + relative + "': " + clearml_purge::describe(PathVerdict::traversal));
+  }
+  return true;
+}
+
+FileTarget PathFileStore::measure(const fs::path& root, const std::string& relative) const {
+  FileTarget target;
+  target.target = relative;
+  target.measured = true;
+  target.exists = check_inside_root(root, relative);
+  if (!target.exists) return target;
+  const fs::path path = root / relative;
+  std::error_code ec;
+  if (fs::is_regular_file(fs::symlink_status(path, ec))) {
+    target.files = 1;
+    target.bytes = static_cast<std::int64_t>(fs::file_size(path, ec));
+    return target;
+  }
+  // The default iterator does not follow directory symlinks; links count as entries, not content.
+  for (fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec), end;
+       !ec && it != end; it.increment(ec)) {
+    if (it->is_regular_file(ec) && !it->is_symlink(ec)) {
+      ++target.files;
+      target.bytes += static_cast<std::int64_t>(it->file_size(ec));
+    }
+  }
+  if (ec) throw BackendError(kBackend, "cannot measure " + path.string() + ": " + ec.message());
+  return target;
+}
+
+std::vector<FileTarget> PathFileStore::find(const FileSelection& selection) {
+  const fs::path root = canonical_root();
+  std::vector<FileTarget> targets;
+  if (selection.layout == FileserverLayout::enterprise) {
+    // <root>/<tenant id>: a direct child, not a link (judge_tenant_folder has the rules).
+    PathFacts facts;
+    struct stat info {};
+    facts.exists = lstat_entry(root / selection.tenant_id, info);
+    facts.is_symlink = facts.exists && S_ISLNK(info.st_mode);
+    facts.canonical_root = root.string();
+    std::error_code ec;
+    facts.canonical_parent = fs::canonical((root / selection.tenant_id).parent_path(), ec).string();
+    const PathVerdict verdict = judge_tenant_folder(selection.tenant_id, facts);
+    if (verdict == PathVerdict::missing) {
+      targets.push_back({selection.tenant_id, false, true, 0, 0});
+    } else if (verdict != PathVerdict::ok) {
+      throw GuardRefusal(kBackend, (root / selection.tenant_id).string() + ": " + clearml_purge::describe(verdict));
+    } else {
+      targets.push_back(measure(root, selection.tenant_id));
+    }
+    return targets;
+  }
+
+  // Open-source layout: every "<task name>.<task id>" folder of a tenant task, anywhere below the
+  // root (project folders may be nested and renamed), plus referenced files outside those folders.
+  std::set<std::string> found;
+  std::error_code ec;
+  if (!selection.task_ids.empty()) {
+    for (fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
+         !ec && it != end; it.increment(ec)) {
+      if (it->is_symlink(ec) || !it->is_directory(ec)) continue;
+      if (is_task_folder_name(it->path().filename().string(), selection.task_ids)) {
+        found.insert(fs::relative(it->path(), root).string());
+        it.disable_recursion_pending();
+      }
+    }
+    if (ec) throw BackendError(kBackend, "cannot walk " + root.string() + ": " + ec.message());
+  }
+  for (const auto& path : selection.file_paths) {
+    if (auto folder = task_folder_prefix(path, selection.task_ids)) {
+      found.insert(*folder);
+    } else if (auto normal = normalize_relative_path(path)) {
+      found.insert(*normal);
+    }
+  }
+  for (const auto& relative : found) {
+    // A referenced file inside a folder we delete anyway is not a target of its own.
+    bool covered = false;
+    for (const auto& other : found) {
+      if (other != relative && relative.rfind(other + "/", 0) == 0) covered = true;
+    }
+    if (!covered) targets.push_back(measure(root, relative));
+  }
+  return targets;
+}
+
+void PathFileStore::remove(const FileSelection& selection, const std::vector<std::string>& targets) {
+  const fs::path root = canonical_root();
+  for (const auto& relative : targets) {
+    if (selection.layout == FileserverLayout::enterprise) {
+      // Only ever the tenant's own folder, whatever a manifest says.
+      if (relative != selection.tenant_id) {
+        throw GuardRefusal(kBackend, "'" + relative + "' is not the tenant folder '" + selection.tenant_id + "'");
+      }
+      PathFacts facts;
+      struct stat info {};
+      facts.exists = lstat_entry(root / relative, info);
+      facts.is_symlink = facts.exists && S_ISLNK(info.st_mode);
+      facts.canonical_root = root.string();
+      std::error_code ec;
+      facts.canonical_parent = fs::canonical((root / relative).parent_path(), ec).string();
+      const PathVerdict verdict = judge_tenant_folder(relative, facts);
+      if (verdict == PathVerdict::missing) continue;
+      if (verdict != PathVerdict::ok) throw GuardRefusal(kBackend, (root / relative).string() + ": " + clearml_purge::describe(verdict));
+    } else if (!check_inside_root(root, relative)) {
+      continue;
+    }
+    std::error_code ec;
+    // remove_all deletes symbolic links found inside, never what they point to.
+    fs::remove_all(root / relative, ec);
+    if (ec) throw BackendError(kBackend, "cannot delete " + (root / relative).string() + ": " + ec.message());
+  }
+}
+
+}  // namespace clearml_purge

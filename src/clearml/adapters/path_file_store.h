@@ -1,0 +1,31 @@
+// FileStore on a mounted fileserver volume (the fileserver pod's /mnt/fileserver, or the host's
+// ${CLEARML_ROOT}/data/fileserver). Never follows a symbolic link; deletes only below the root.
+#pragma once
+
+#include <filesystem>
+
+#include "adapters/file_store.h"
+
+namespace clearml_purge {
+
+class PathFileStore : public FileStore {
+ public:
+  explicit PathFileStore(std::filesystem::path root);
+
+  std::string describe() const override;
+  std::vector<FileTarget> find(const FileSelection& selection) override;
+  void remove(const FileSelection& selection, const std::vector<std::string>& targets) override;
+  bool can_verify() const override { return true; }
+
+ private:
+  // The canonical root, checked to exist and be a directory.
+  std::filesystem::path canonical_root() const;
+  // Refuses (GuardRefusal) unless every component of root/relative below the root is a real
+  // directory or the final entry, none of them a symbolic link. Returns false if it is missing.
+  bool check_inside_root(const std::filesystem::path& root, const std::string& relative) const;
+  FileTarget measure(const std::filesystem::path& root, const std::string& relative) const;
+
+  std::filesystem::path root_;
+};
+
+}  // namespace clearml_purge

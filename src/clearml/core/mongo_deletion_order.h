@@ -1,0 +1,34 @@
+// Which documents go, in which order (clearml-layout.md section 7 step 3).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "core/clearml_layout.h"
+#include "core/policies.h"
+
+namespace clearml_purge {
+
+enum class DocumentSelection {
+  tenant,         // {company: <id>}
+  public_origin,  // {company: "", company_origin: <id>}: only with --public-items=delete
+};
+
+struct MongoDeletion {
+  CollectionRef collection;
+  DocumentSelection selection;
+  bool operator==(const MongoDeletion& other) const {
+    return collection == other.collection && selection == other.selection;
+  }
+};
+
+// Known collections in section 7 order, with public-origin items and unknown collections inserted
+// after the tenant's own data and before its users, but only when their policy is delete.
+std::vector<MongoDeletion> mongo_deletion_order(const std::vector<CollectionRef>& unknown_collections,
+                                                ItemsPolicy public_items, ItemsPolicy unknown_policy);
+
+nlohmann::json selection_filter(DocumentSelection selection, const std::string& tenant_id);
+
+}  // namespace clearml_purge

@@ -1,0 +1,74 @@
+// The command line and the environment, turned into one Options value. Pure: the caller passes
+// argv and the environment in, so parsing is unit-tested without touching the process.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clearml_layout.h"
+#include "core/policies.h"
+#include "core/steps.h"
+
+namespace clearml_purge {
+
+struct Options {
+  std::string tenant_id;
+  bool tenant_given = false;
+  std::optional<std::string> expected_name;
+  bool yes = false;
+  bool json = false;
+  bool company_missing_ok = false;
+  bool allow_nonstandard_id = false;
+  std::vector<std::string> protected_company_ids;  // always holds the default company
+  ItemsPolicy public_items = ItemsPolicy::refuse;
+  ItemsPolicy unknown_collections = ItemsPolicy::refuse;
+  std::string manifest_path;  // default: ./clearml-purge-<tenant>.manifest.json
+  long timeout_ms = 10000;
+  bool progress = true;  // shown only when stderr is a terminal
+
+  std::string mongo_uri = "mongodb://127.0.0.1:27017";
+  std::string backend_db = "backend";
+  std::string auth_db = "auth";
+
+  bool es_enabled = true;
+  std::string es_url = "http://127.0.0.1:9200";
+  std::string es_user;
+  std::string es_password;
+  std::string es_ca_file;
+  bool es_insecure = false;
+
+  bool fileserver_enabled = true;
+  std::string fileserver_path;  // path mode: the fileserver's root folder
+  std::string fileserver_url;   // HTTP mode: the fileserver's base URL
+  FileserverLayout fileserver_layout = FileserverLayout::enterprise;
+  std::string fileserver_token;
+  std::string api_url;  // to obtain a token with auth.login
+  std::string api_access_key;
+  std::string api_secret_key;
+  std::vector<std::string> files_url_prefixes;  // recognise fileserver URLs among artifact URLs
+
+  bool redis_enabled = true;
+  std::string redis_host = "127.0.0.1";
+  int redis_port = 6379;
+  std::string redis_password;
+  RedisDbs redis_dbs;
+};
+
+struct CommandLine {
+  enum class Action { run, help, version, error };
+  Action action = Action::error;
+  Options options;
+  std::string error;  // for Action::error: what is wrong, in one line
+};
+
+// args excludes argv[0]. env: the variables the ClearML server honours (see help_text()).
+CommandLine parse_command_line(const std::vector<std::string>& args, const std::map<std::string, std::string>& env);
+
+std::string help_text();
+
+// Names of the environment variables parse_command_line reads, so main() passes only those.
+const std::vector<std::string>& environment_variables();
+
+}  // namespace clearml_purge

@@ -1,0 +1,50 @@
+// Decisions about fileserver paths, made on strings and on facts the caller gathered (lstat,
+// realpath), so they can be tested without a filesystem. The adapter gathers the facts and obeys.
+#pragma once
+
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+
+namespace clearml_purge {
+
+enum class PathVerdict {
+  ok,
+  missing,              // nothing there: already deleted, which is success for a purge
+  empty_name,
+  not_a_direct_child,   // the name has a separator, or resolves somewhere other than <root>/<name>
+  traversal,            // '..' or an absolute path
+  symlink,              // the target or one of its parents is a symbolic link
+  root_itself,
+};
+
+std::string describe(PathVerdict verdict);
+
+// Facts about <root>/<name> as the filesystem reports them, without following the last link.
+struct PathFacts {
+  bool exists = false;
+  bool is_symlink = false;
+  std::string canonical_root;    // realpath(root)
+  std::string canonical_parent;  // realpath(dirname(<root>/<name>))
+};
+
+// The enterprise tenant folder <root>/<tenant id>: it must be exactly one component below the
+// root, and neither it nor anything between it and the root may be a symbolic link.
+PathVerdict judge_tenant_folder(std::string_view name, const PathFacts& facts);
+
+// A relative path taken from a fileserver URL or manifest: normalised ('.', empty components
+// dropped), refused if absolute or if any component is '..'. Returns nullopt when refused.
+std::optional<std::string> normalize_relative_path(std::string_view path);
+
+// For the open-source layout <project>/<task name>.<task id>/...: the shortest prefix of the path
+// whose last component ends with ".<task id>" of a tenant task, i.e. the task's whole folder.
+std::optional<std::string> task_folder_prefix(std::string_view relative_path, const std::set<std::string>& task_ids);
+
+// A directory name that is a task folder of one of these tasks ("<anything>.<task id>").
+bool is_task_folder_name(std::string_view name, const std::set<std::string>& task_ids);
+
+// True when candidate equals root or lies below it, comparing whole components.
+bool is_within(std::string_view canonical_root, std::string_view canonical_candidate);
+
+}  // namespace clearml_purge

@@ -1,0 +1,79 @@
+// What the purge found for one tenant, before deleting anything. Filled by the preflight from the
+// backends, rendered by plan_render, judged by refusals.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/clearml_layout.h"
+#include "core/refusals.h"
+
+namespace clearml_purge {
+
+struct CollectionCount {
+  CollectionRef collection;
+  std::int64_t documents = 0;
+  bool known = true;  // false: discovered by scanning every collection for {company: <id>}
+};
+
+struct IndexEntry {
+  std::string name;
+  std::int64_t documents = 0;
+  std::string size;  // as _cat/indices reports it ("12.3mb")
+};
+
+struct FileTarget {
+  std::string target;  // a path below the root, or a fileserver path sent to delete_many
+  bool exists = false;
+  bool measured = false;  // false over HTTP: the fileserver API cannot list or stat
+  std::int64_t files = 0;
+  std::int64_t bytes = 0;
+};
+
+struct RedisCount {
+  int db = 0;
+  std::string match;
+  std::int64_t keys = 0;
+};
+
+struct Plan {
+  std::string tenant_id;
+  bool company_found = false;
+  std::string company_name;
+  bool manifest_present = false;
+  std::vector<std::string> completed_steps;  // from the manifest of an interrupted run
+
+  std::vector<CollectionCount> tenant_collections;  // known first (deletion order), then discovered
+  std::vector<CollectionCount> public_origin_items;
+  std::int64_t system_users = 0;
+
+  bool es_enabled = false;
+  std::string es_endpoint;
+  std::string es_version;
+  std::vector<IndexEntry> es_indices;
+  std::vector<std::string> es_unrecognized;
+
+  bool fileserver_enabled = false;
+  std::string fileserver_description;
+  std::vector<FileTarget> file_targets;
+
+  bool redis_enabled = false;
+  std::string redis_endpoint;
+  std::vector<RedisCount> redis_keys;
+
+  std::map<std::string, std::int64_t> urls_by_storage;  // "s3" -> 12: from the harvest
+  std::vector<std::string> external_urls;               // s3/gs/azure URLs, reported, never deleted
+
+  std::vector<Refusal> refusals;
+  std::vector<std::string> warnings;
+
+  std::int64_t tenant_documents() const;
+  std::int64_t unknown_documents() const;
+  std::int64_t redis_key_count() const;
+  // Nothing of the tenant is left anywhere the purge looks: a previous run finished.
+  bool nothing_left() const;
+};
+
+}  // namespace clearml_purge

@@ -1,0 +1,215 @@
+#include "core/render.h"
+
+#include <sstream>
+
+#include <boost/format.hpp>
+#include <nlohmann/json.hpp>
+
+namespace clearml_purge {
+
+namespace {
+constexpr std::size_t kExternalUrlsShown = 20;
+}  // namespace
+
+std::string human_bytes(std::int64_t bytes) {
+  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double value = static_cast<double>(bytes);
+  std::size_t unit = 0;
+  while (value >= 1024.0 && unit + 1 < std::size(units)) {
+    value /= 1024.0;
+    ++unit;
+  }
+  if (unit == 0) return (boost::format("%1% B") % bytes).str();
+  return (boost::format("%.1f %s") % value % units[unit]).str();
+}
+
+std::string render_plan_text(const Plan& plan, bool will_act) {
+  std::ostringstream out;
+  out << boost::format("Tenant %1%") % plan.tenant_id;
+  if (plan.company_found) {
+    out << boost::format(" (company \"%1%\")\n") % plan.company_name;
+  } else {
+    out << " (company document not found" << (plan.company_name.empty() ? "" : ", was \"" + plan.company_name + "\"")
+        << ")\n";
+  }
+  if (plan.manifest_present) {
+    out << "Resuming an earlier run; steps already completed: ";
+    if (plan.completed_steps.empty()) out << "none";
+    for (std::size_t i = 0; i < plan.completed_steps.size(); ++i) out << (i ? ", " : "") << plan.completed_steps[i];
+    out << "\n";
+  }
+
+  out << "\nMongoDB documents with {company: <id>}\n";
+  out << boost::format("  %-32s %12s  %s\n") % "collection" % "documents" % "";
+  for (const auto& c : plan.tenant_collections) {
+    out << boost::format("  %-32s %12d  %s\n") % logical_name(c.collection) % c.documents %
+               (c.known ? "" : "not a known ClearML collection");
+  }
+  out << boost::format("  %-32s %12d\n") % "total" % plan.tenant_documents();
+  if (!plan.public_origin_items.empty()) {
+    out << "\nPublic items published from this tenant ({company: \"\", company_origin: <id>})\n";
+    for (const auto& c : plan.public_origin_items) {
+      out << boost::format("  %-32s %12d\n") % logical_name(c.collection) % c.documents;
+    }
+  }
+
+  out << "\nElasticsearch";
+  if (!plan.es_enabled) {
+    out << ": skipped (--skip-elasticsearch)\n";
+  } else {
+    out << boost::format(" %1% (version %2%)\n") % plan.es_endpoint % plan.es_version;
+    if (plan.es_indices.empty()) out << "  no tenant indices\n";
+    for (const auto& index : plan.es_indices) {
+      out << boost::format("  %-48s %12d docs  %s\n") % index.name % index.documents % index.size;
+    }
+    for (const auto& name : plan.es_unrecognized) {
+      out << boost::format("  %-48s kept: matches a listing pattern but not a ClearML index name\n") % name;
+    }
+  }
+
+  out << "\nFileserver";
+  if (!plan.fileserver_enabled) {
+    out << ": skipped (--skip-fileserver)\n";
+  } else {
+    out << " " << plan.fileserver_description << "\n";
+    if (plan.file_targets.empty()) out << "  nothing to delete\n";
+    for (const auto& t : plan.file_targets) {
+      if (!t.measured) {
+        out << boost::format("  %-48s (size unknown over HTTP)\n") % t.target;
+      } else if (!t.exists) {
+        out << boost::format("  %-48s absent\n") % t.target;
+      } else {
+        out << boost::format("  %-48s %8d files  %s\n") % t.target % t.files % human_bytes(t.bytes);
+      }
+    }
+  }
+
+  out << "\nRedis";
+  if (!plan.redis_enabled) {
+    out << ": skipped (--skip-redis)\n";
+  } else {
+    out << " " << plan.redis_endpoint << "\n";
+    for (const auto& r : plan.redis_keys) {
+      if (r.keys > 0) out << boost::format("  db %-2d %-44s %8d keys\n") % r.db % r.match % r.keys;
+    }
+    out << boost::format("  %-49s %8d keys\n") % "total" % plan.redis_key_count();
+  }
+
+  if (!plan.urls_by_storage.empty()) {
+    out << "\nArtifact URLs recorded by the tenant\n";
+    for (const auto& [kind, count] : plan.urls_by_storage) out << boost::format("  %-12s %8d\n") % kind % count;
+  }
+  if (!plan.external_urls.empty()) {
+    out << "External storage is reported, never deleted (the manifest lists every URL):\n";
+    for (std::size_t i = 0; i < plan.external_urls.size() && i < kExternalUrlsShown; ++i) {
+      out << "  " << plan.external_urls[i] << "\n";
+    }
+    if (plan.external_urls.size() > kExternalUrlsShown) {
+      out << boost::format("  ... and %1% more\n") % (plan.external_urls.size() - kExternalUrlsShown);
+    }
+  }
+
+  for (const auto& warning : plan.warnings) out << "\nwarning: " << warning << "\n";
+  if (!plan.refusals.empty()) {
+    out << "\nRefused:\n";
+    for (const auto& r : plan.refusals) out << "  - " << r.message << "\n    hint: " << r.hint << "\n";
+  } else if (plan.nothing_left()) {
+    out << "\nNothing of this tenant is left: it is fully removed.\n";
+  } else if (!will_act) {
+    out << "\nThis was a plan: nothing was changed. Run again with --yes to delete.\n";
+  }
+  return out.str();
+}
+
+nlohmann::json plan_to_json(const Plan& plan) {
+  nlohmann::json collections = nlohmann::json::array();
+  for (const auto& c : plan.tenant_collections) {
+    collections.push_back({{"collection", logical_name(c.collection)}, {"documents", c.documents}, {"known", c.known}});
+  }
+  nlohmann::json public_items = nlohmann::json::array();
+  for (const auto& c : plan.public_origin_items) {
+    public_items.push_back({{"collection", logical_name(c.collection)}, {"documents", c.documents}});
+  }
+  nlohmann::json indices = nlohmann::json::array();
+  for (const auto& i : plan.es_indices) indices.push_back({{"name", i.name}, {"documents", i.documents}, {"size", i.size}});
+  nlohmann::json files = nlohmann::json::array();
+  for (const auto& t : plan.file_targets) {
+    files.push_back({{"target", t.target}, {"exists", t.exists}, {"measured", t.measured}, {"files", t.files}, {"bytes", t.bytes}});
+  }
+  nlohmann::json redis = nlohmann::json::array();
+  for (const auto& r : plan.redis_keys) redis.push_back({{"db", r.db}, {"match", r.match}, {"keys", r.keys}});
+  nlohmann::json refusals = nlohmann::json::array();
+  for (const auto& r : plan.refusals) refusals.push_back({{"code", r.code}, {"message", r.message}, {"hint", r.hint}});
+  return {
+      {"tenant_id", plan.tenant_id},
+      {"company_found", plan.company_found},
+      {"company_name", plan.company_name},
+      {"resuming", plan.manifest_present},
+      {"completed_steps", plan.completed_steps},
+      {"mongo", {{"collections", collections}, {"total_documents", plan.tenant_documents()},
+                 {"public_origin_items", public_items}, {"system_users", plan.system_users}}},
+      {"elasticsearch", {{"enabled", plan.es_enabled}, {"endpoint", plan.es_endpoint}, {"version", plan.es_version},
+                         {"indices", indices}, {"unrecognized", plan.es_unrecognized}}},
+      {"fileserver", {{"enabled", plan.fileserver_enabled}, {"description", plan.fileserver_description},
+                      {"targets", files}}},
+      {"redis", {{"enabled", plan.redis_enabled}, {"endpoint", plan.redis_endpoint}, {"selectors", redis},
+                 {"total_keys", plan.redis_key_count()}}},
+      {"urls_by_storage", plan.urls_by_storage},
+      {"external_urls", plan.external_urls},
+      {"warnings", plan.warnings},
+      {"refusals", refusals},
+      {"nothing_left", plan.nothing_left()},
+  };
+}
+
+std::string render_report_text(const RunReport& report) {
+  std::ostringstream out;
+  out << boost::format("\nReport for tenant %1%%2%\n") % report.tenant_id %
+             (report.company_name.empty() ? "" : " (\"" + report.company_name + "\")");
+  if (report.already_removed) out << "The tenant was already fully removed; nothing was changed.\n";
+  if (report.resumed) out << "Resumed an earlier, interrupted run.\n";
+  for (const auto& s : report.steps) {
+    out << boost::format("  [%d/%d] %-20s %-8s %s\n") % step_number(s.step) % kStepOrder.size() % step_name(s.step) %
+               step_status_name(s.status) % s.detail;
+  }
+  bool any_left = false;
+  for (const auto& l : report.leftovers) {
+    if (l.count == 0) continue;
+    if (!any_left) out << "Verification found leftovers (re-run to finish; late writes come from live agents):\n";
+    any_left = true;
+    out << boost::format("  %-56s %8d\n") % l.where % l.count;
+  }
+  if (!report.external_urls.empty()) {
+    out << boost::format("External storage not deleted: %1% URL(s), listed in the manifest\n") % report.external_urls.size();
+  }
+  for (const auto& note : report.notes) out << "note: " << note << "\n";
+  if (!report.manifest_path.empty()) out << "Manifest: " << report.manifest_path << "\n";
+  out << boost::format("Result: %1% (exit code %2%)\n") %
+             (report.exit_code == ExitCode::success ? "complete" : "partial, run again to finish") %
+             to_int(report.exit_code);
+  return out.str();
+}
+
+nlohmann::json report_to_json(const RunReport& report) {
+  nlohmann::json steps = nlohmann::json::array();
+  for (const auto& s : report.steps) {
+    steps.push_back({{"step", step_name(s.step)}, {"status", step_status_name(s.status)}, {"detail", s.detail}});
+  }
+  nlohmann::json leftovers = nlohmann::json::array();
+  for (const auto& l : report.leftovers) leftovers.push_back({{"where", l.where}, {"count", l.count}});
+  return {
+      {"tenant_id", report.tenant_id},
+      {"company_name", report.company_name},
+      {"manifest", report.manifest_path},
+      {"already_removed", report.already_removed},
+      {"resumed", report.resumed},
+      {"steps", steps},
+      {"leftovers", leftovers},
+      {"external_urls", report.external_urls},
+      {"notes", report.notes},
+      {"complete", report.exit_code == ExitCode::success},
+      {"exit_code", to_int(report.exit_code)},
+  };
+}
+
+}  // namespace clearml_purge

@@ -1,0 +1,25 @@
+#include "core/report.h"
+
+namespace clearml_purge {
+
+std::string_view step_status_name(StepStatus status) {
+  switch (status) {
+    case StepStatus::done: return "done";
+    case StepStatus::skipped: return "skipped";
+    case StepStatus::failed: return "failed";
+    case StepStatus::not_run: return "not run";
+  }
+  return "not run";
+}
+
+ExitCode judge_run(const RunReport& report) {
+  for (const auto& step : report.steps) {
+    if (step.status == StepStatus::failed || step.status == StepStatus::not_run) return ExitCode::partial;
+  }
+  for (const auto& leftover : report.leftovers) {
+    if (leftover.count > 0) return ExitCode::partial;
+  }
+  return ExitCode::success;
+}
+
+}  // namespace clearml_purge

@@ -1,0 +1,44 @@
+// What a purge run did, step by step, and what verification found afterwards.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/exit_codes.h"
+#include "core/steps.h"
+
+namespace clearml_purge {
+
+enum class StepStatus { done, skipped, failed, not_run };
+
+std::string_view step_status_name(StepStatus status);
+
+struct StepOutcome {
+  Step step;
+  StepStatus status = StepStatus::not_run;
+  std::string detail;  // "deleted 1234 documents in 8 collections", or the error
+};
+
+struct Leftover {
+  std::string where;  // "backend.task", "index events-log-<id>", "redis db 4 worker_<id>_*"
+  std::int64_t count = 0;
+};
+
+struct RunReport {
+  std::string tenant_id;
+  std::string company_name;
+  std::string manifest_path;
+  bool already_removed = false;  // nothing was left: the run changed nothing
+  bool resumed = false;          // a manifest of an earlier, interrupted run was found
+  std::vector<StepOutcome> steps;
+  std::vector<Leftover> leftovers;
+  std::vector<std::string> external_urls;  // reported, never deleted
+  std::vector<std::string> notes;
+  ExitCode exit_code = ExitCode::success;
+};
+
+// partial when a step failed or verification found leftovers, else success.
+ExitCode judge_run(const RunReport& report);
+
+}  // namespace clearml_purge

@@ -1,0 +1,33 @@
+// What a tenant (ClearML "company") id may look like before anything is built from it: the id ends
+// up inside Mongo filters, Elasticsearch index names, Redis SCAN patterns and a filesystem path.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace clearml_purge {
+
+// The open-source server's default company; the enterprise server keeps it for internal users.
+inline constexpr std::string_view kDefaultCompanyId = "d1bd92a3b039400cbafc60a7a5b1e52b";
+
+enum class TenantIdProblem {
+  none,
+  empty,
+  not_standard_form,  // not 32 lower-case hex digits (ClearML's uuid4().hex) and not allowed otherwise
+  unsafe_characters,  // would act as a wildcard or separator somewhere (glob, comma, slash, '_', ...)
+  too_long,
+};
+
+// True for 32 lower-case hex digits, the form ClearML generates.
+bool is_standard_tenant_id(std::string_view id);
+
+// allow_nonstandard relaxes the form to [A-Za-z0-9-]{1,64}; never further, because '_' would make
+// Redis and Elasticsearch prefixes ambiguous and '*', '?', ',', '/' would widen a pattern or a path.
+TenantIdProblem check_tenant_id(std::string_view id, bool allow_nonstandard);
+
+std::string describe(TenantIdProblem problem);
+
+// Elasticsearch index names are lower-case; ClearML lower-cases the company id in them.
+std::string lower_case(std::string_view text);
+
+}  // namespace clearml_purge

@@ -1,0 +1,169 @@
+// clearml-purge: wires the command line to the backends, the survey and the purge, and turns
+// outcomes into exit codes. Everything with a decision in it lives in core/ and purge/.
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "adapters/backend_error.h"
+#include "adapters/elastic_index_store.h"
+#include "adapters/http_file_store.h"
+#include "adapters/manifest_file.h"
+#include "adapters/mongo_document_store.h"
+#include "adapters/path_file_store.h"
+#include "adapters/redis_key_store.h"
+#include "core/exit_codes.h"
+#include "core/options.h"
+#include "core/refusals.h"
+#include "core/render.h"
+#include "purge/progress.h"
+#include "purge/tenant_purge.h"
+#include "purge/tenant_survey.h"
+
+#ifndef CLEARML_PURGE_VERSION
+#define CLEARML_PURGE_VERSION "unknown"
+#endif
+
+namespace cp = clearml_purge;
+
+namespace {
+
+std::map<std::string, std::string> read_environment() {
+  std::map<std::string, std::string> env;
+  for (const auto& name : cp::environment_variables()) {
+    if (const char* value = std::getenv(name.c_str())) env[name] = value;
+  }
+  return env;
+}
+
+int fail(cp::ExitCode code, const std::string& message, bool json) {
+  if (json) {
+    std::cout << nlohmann::json{{"error", message}, {"exit_code", cp::to_int(code)}}.dump(2) << "\n";
+  }
+  std::cerr << "clearml-purge: " << message << "\n";
+  return cp::to_int(code);
+}
+
+int refuse(const cp::Refusal& refusal, bool json) {
+  if (json) {
+    std::cout << nlohmann::json{{"refusals", {{{"code", refusal.code}, {"message", refusal.message}, {"hint", refusal.hint}}}},
+                                {"exit_code", cp::to_int(cp::ExitCode::refused)}}.dump(2)
+              << "\n";
+  }
+  std::cerr << "clearml-purge: refused: " << refusal.message << "\n  hint: " << refusal.hint << "\n";
+  return cp::to_int(cp::ExitCode::refused);
+}
+
+cp::HttpSettings es_settings(const cp::Options& o) {
+  cp::HttpSettings s;
+  s.basic_user = o.es_user;
+  s.basic_password = o.es_password;
+  s.ca_file = o.es_ca_file;
+  s.insecure = o.es_insecure;
+  s.timeout_ms = o.timeout_ms;
+  return s;
+}
+
+int run(const cp::Options& options) {
+  if (auto refusal = cp::refuse_tenant_id(options.tenant_id, options.allow_nonstandard_id, options.protected_company_ids)) {
+    return refuse(*refusal, options.json);
+  }
+  cp::MongoDriverScope mongo_driver;
+  cp::CurlGlobalScope curl;
+  const cp::ManifestFile manifest_file(options.manifest_path);
+  std::optional<cp::Manifest> stored;
+  try {
+    stored = manifest_file.load();
+    if (stored && stored->tenant_id != options.tenant_id) {
+      return refuse({"manifest_mismatch", manifest_file.path() + " belongs to tenant " + stored->tenant_id,
+                     "pass --manifest with a path of its own for each tenant"},
+                    options.json);
+    }
+  } catch (const std::exception& e) {
+    return fail(cp::ExitCode::usage, e.what(), options.json);
+  }
+
+  std::unique_ptr<cp::MongoDocumentStore> mongo;
+  std::unique_ptr<cp::ElasticIndexStore> es;
+  std::unique_ptr<cp::FileStore> files;
+  std::unique_ptr<cp::RedisKeyStore> redis;
+  std::optional<cp::Survey> survey;
+  try {
+    mongo = std::make_unique<cp::MongoDocumentStore>(options.mongo_uri, options.backend_db, options.auth_db, options.timeout_ms);
+    if (options.es_enabled) es = std::make_unique<cp::ElasticIndexStore>(options.es_url, es_settings(options));
+    if (options.fileserver_enabled) {
+      if (!options.fileserver_path.empty()) {
+        files = std::make_unique<cp::PathFileStore>(options.fileserver_path);
+      } else {
+        cp::HttpSettings s;
+        s.timeout_ms = options.timeout_ms;
+        s.bearer_token = options.fileserver_token;
+        if (s.bearer_token.empty()) {
+          s.bearer_token = cp::HttpFileStore::login(options.api_url, options.api_access_key, options.api_secret_key, s);
+        }
+        files = std::make_unique<cp::HttpFileStore>(options.fileserver_url, s);
+      }
+    }
+    if (options.redis_enabled) {
+      redis = std::make_unique<cp::RedisKeyStore>(options.redis_host, options.redis_port, options.redis_password,
+                                                  options.timeout_ms);
+    }
+    cp::Backends backends{*mongo, es.get(), files.get(), redis.get()};
+    survey = cp::TenantSurvey(backends, options).run(stored);
+  } catch (const cp::GuardRefusal& e) {
+    return refuse({"path_guard", e.what(), "inspect the fileserver folder; clearml-purge never follows links out of the root"},
+                  options.json);
+  } catch (const cp::ManifestConflict& e) {
+    return refuse({"manifest_conflict", e.what(), "check the tenant id and --manifest"}, options.json);
+  } catch (const std::exception& e) {
+    return fail(cp::ExitCode::connection_error, e.what(), options.json);
+  }
+
+  cp::Plan& plan = survey->plan;
+  if (!options.json) std::cout << cp::render_plan_text(plan, options.yes) << std::flush;
+  if (!plan.refusals.empty() || !options.yes) {
+    if (options.json) {
+      std::cout << nlohmann::json{{"plan", cp::plan_to_json(plan)}, {"report", nullptr}}.dump(2) << "\n";
+    }
+    return cp::to_int(plan.refusals.empty() ? cp::ExitCode::success : cp::ExitCode::refused);
+  }
+
+  cp::Progress progress(options.progress && cp::stderr_is_terminal());
+  cp::Backends backends{*mongo, es.get(), files.get(), redis.get()};
+  cp::TenantPurge purge(backends, options, manifest_file, progress);
+  const cp::RunReport report = purge.execute(*survey);
+  if (options.json) {
+    std::cout << nlohmann::json{{"plan", cp::plan_to_json(plan)}, {"report", cp::report_to_json(report)}}.dump(2) << "\n";
+  } else {
+    std::cout << cp::render_report_text(report) << std::flush;
+  }
+  return cp::to_int(report.exit_code);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  const cp::CommandLine command = cp::parse_command_line(args, read_environment());
+  switch (command.action) {
+    case cp::CommandLine::Action::help:
+      std::cout << cp::help_text();
+      return cp::to_int(cp::ExitCode::success);
+    case cp::CommandLine::Action::version:
+      std::cout << "clearml-purge " << CLEARML_PURGE_VERSION << "\n";
+      return cp::to_int(cp::ExitCode::success);
+    case cp::CommandLine::Action::error:
+      std::cerr << "clearml-purge: " << command.error << "\nTry 'clearml-purge --help'.\n";
+      return cp::to_int(cp::ExitCode::usage);
+    case cp::CommandLine::Action::run:
+      break;
+  }
+  try {
+    return run(command.options);
+  } catch (const std::exception& e) {
+    std::cerr << "clearml-purge: unexpected error: " << e.what() << "\n";
+    return cp::to_int(cp::ExitCode::partial);
+  }
+}

@@ -1,0 +1,217 @@
+#include "purge/tenant_purge.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+#include <boost/format.hpp>
+
+#include "adapters/backend_error.h"
+#include "core/es_index_names.h"
+#include "core/mongo_deletion_order.h"
+
+namespace clearml_purge {
+
+void crash_here_if_asked(const std::string& point) {
+  const char* wanted = std::getenv("CLEARML_PURGE_TEST_CRASH_AFTER");
+  if (wanted && point == wanted) {
+    std::fprintf(stderr, "clearml-purge: CLEARML_PURGE_TEST_CRASH_AFTER=%s: simulating a crash\n", wanted);
+    ::_exit(70);
+  }
+}
+
+void TenantPurge::record_completed(Survey& survey, Step step) {
+  survey.manifest.completed_steps.insert(std::string(step_name(step)));
+  survey.manifest.last_written = utc_now_iso8601();
+  manifest_file_.save(survey.manifest);
+}
+
+std::string TenantPurge::write_manifest(Survey& survey) {
+  for (const auto& target : survey.plan.file_targets) survey.manifest.fileserver_targets.insert(target.target);
+  survey.manifest.last_written = utc_now_iso8601();
+  manifest_file_.save(survey.manifest);
+  return (boost::format("%1%: %2% tasks, %3% queues, %4% URLs, %5% indices") % manifest_file_.path() %
+          survey.manifest.task_ids.size() % survey.manifest.queue_ids.size() % survey.manifest.artifact_urls.size() %
+          survey.manifest.es_indices.size()).str();
+}
+
+std::string TenantPurge::revoke_credentials() {
+  // Key/secret logins stop at once; tokens already issued stay valid until they expire (the
+  // server keeps no list of them), which is why agents should be stopped first.
+  const std::int64_t users = backends_.mongo.update_many(kAuthUsers, {{"company", options_.tenant_id}},
+                                                         {{"$set", {{"credentials", nlohmann::json::array()}}}});
+  return (boost::format("credentials emptied on %1% user(s)") % users).str();
+}
+
+std::string TenantPurge::delete_mongo_documents(const Survey& survey) {
+  std::int64_t total = 0;
+  std::size_t collections = 0;
+  for (const auto& deletion : mongo_deletion_order(survey.unknown_collections, options_.public_items,
+                                                   options_.unknown_collections)) {
+    const std::string name = logical_name(deletion.collection);
+    progress_.update(name);
+    const std::int64_t n = backends_.mongo.delete_many(deletion.collection,
+                                                       selection_filter(deletion.selection, options_.tenant_id));
+    total += n;
+    if (n > 0) ++collections;
+    crash_here_if_asked("mongo:" + name);
+  }
+  return (boost::format("deleted %1% document(s) from %2% collection(s)") % total % collections).str();
+}
+
+std::string TenantPurge::delete_indices(const Survey& survey) {
+  IndexStore& es = *backends_.elasticsearch;
+  // Names listed now plus names the manifest remembers from an interrupted run; all validated
+  // again, because a manifest is a file anyone could have edited.
+  std::vector<std::string> names(survey.manifest.es_indices.begin(), survey.manifest.es_indices.end());
+  for (const auto& index : es.list(tenant_index_patterns(options_.tenant_id))) names.push_back(index.name);
+  const auto split = split_listed_indices(names, options_.tenant_id);
+  progress_.update((boost::format("deleting %1% index(es)") % split.deletable.size()).str());
+  es.delete_indices(split.deletable);
+  return (boost::format("deleted %1% index(es) by name") % split.deletable.size()).str();
+}
+
+std::string TenantPurge::delete_files(const Survey& survey) {
+  FileStore& files = *backends_.fileserver;
+  std::set<std::string> targets(survey.manifest.fileserver_targets.begin(), survey.manifest.fileserver_targets.end());
+  for (const auto& target : files.find(survey.file_selection)) targets.insert(target.target);
+  progress_.update((boost::format("deleting %1% target(s)") % targets.size()).str());
+  files.remove(survey.file_selection, std::vector<std::string>(targets.begin(), targets.end()));
+  return (boost::format("deleted %1% target(s) on %2%") % targets.size() % files.describe()).str();
+}
+
+std::string TenantPurge::delete_redis_keys(const Survey& survey) {
+  const std::vector<std::string> queues(survey.manifest.queue_ids.begin(), survey.manifest.queue_ids.end());
+  std::vector<std::pair<int, std::string>> keys;
+  survey_.count_redis_keys(queues, &keys);
+  std::map<int, std::vector<std::string>> by_db;
+  for (auto& [db, key] : keys) by_db[db].push_back(std::move(key));
+  std::int64_t removed = 0;
+  for (const auto& [db, db_keys] : by_db) {
+    progress_.update((boost::format("db %1%: %2% key(s)") % db % db_keys.size()).str());
+    removed += backends_.redis->unlink(db, db_keys);
+  }
+  return (boost::format("unlinked %1% key(s)") % removed).str();
+}
+
+std::string TenantPurge::delete_company() {
+  const std::int64_t n = backends_.mongo.delete_many(kCompanyCollection, {{"_id", options_.tenant_id}});
+  return n > 0 ? "company document deleted" : "company document was already gone";
+}
+
+std::vector<Leftover> TenantPurge::verify(const Survey& survey, std::vector<std::string>& notes) {
+  std::vector<Leftover> leftovers;
+  for (const auto& count : survey_.count_tenant_documents()) {
+    if (!count.known && options_.unknown_collections == ItemsPolicy::keep) {
+      if (count.documents > 0) {
+        notes.push_back((boost::format("%1% document(s) kept in %2% (--unknown-collections=keep)") % count.documents %
+                         logical_name(count.collection)).str());
+      }
+      continue;
+    }
+    leftovers.push_back({logical_name(count.collection), count.documents});
+  }
+  leftovers.push_back({"backend.company", backends_.mongo.count(kCompanyCollection, {{"_id", options_.tenant_id}})});
+  if (options_.public_items == ItemsPolicy::remove) {
+    const auto filter = selection_filter(DocumentSelection::public_origin, options_.tenant_id);
+    for (const auto& ref : public_origin_collections()) {
+      leftovers.push_back({logical_name(ref) + " (public, from this tenant)", backends_.mongo.count(ref, filter)});
+    }
+  }
+  if (backends_.elasticsearch) {
+    std::vector<std::string> names;
+    for (const auto& index : backends_.elasticsearch->list(tenant_index_patterns(options_.tenant_id))) {
+      names.push_back(index.name);
+    }
+    for (const auto& name : split_listed_indices(names, options_.tenant_id).deletable) {
+      leftovers.push_back({"elasticsearch index " + name, 1});
+    }
+  }
+  if (backends_.fileserver) {
+    if (backends_.fileserver->can_verify()) {
+      for (const auto& target : backends_.fileserver->find(survey.file_selection)) {
+        if (target.exists) leftovers.push_back({"fileserver " + target.target, target.files > 0 ? target.files : 1});
+      }
+    } else {
+      notes.push_back("the fileserver HTTP API cannot list folders: its deletion was not re-checked");
+    }
+  }
+  if (backends_.redis) {
+    const std::vector<std::string> queues(survey.manifest.queue_ids.begin(), survey.manifest.queue_ids.end());
+    for (const auto& count : survey_.count_redis_keys(queues)) {
+      if (count.keys > 0) leftovers.push_back({(boost::format("redis db %1% %2%") % count.db % count.match).str(), count.keys});
+    }
+  }
+  return leftovers;
+}
+
+std::string TenantPurge::run_step(Step step, Survey& survey) {
+  switch (step) {
+    case Step::manifest: return write_manifest(survey);
+    case Step::revoke_credentials: return revoke_credentials();
+    case Step::mongo: return delete_mongo_documents(survey);
+    case Step::elasticsearch: return delete_indices(survey);
+    case Step::fileserver: return delete_files(survey);
+    case Step::redis: return delete_redis_keys(survey);
+    case Step::company: return delete_company();
+    case Step::verify: return "";
+  }
+  return "";
+}
+
+RunReport TenantPurge::execute(Survey& survey) {
+  RunReport report;
+  report.tenant_id = options_.tenant_id;
+  report.company_name = survey.plan.company_name;
+  report.manifest_path = manifest_file_.path();
+  report.resumed = survey.plan.manifest_present;
+  report.external_urls = survey.plan.external_urls;
+  for (Step step : kStepOrder) report.steps.push_back({step, StepStatus::not_run, ""});
+
+  if (survey.plan.nothing_left()) {
+    report.already_removed = true;
+    for (auto& outcome : report.steps) {
+      outcome.status = StepStatus::skipped;
+      outcome.detail = "nothing left";
+    }
+    report.exit_code = judge_run(report);
+    return report;
+  }
+
+  for (auto& outcome : report.steps) {
+    const Step step = outcome.step;
+    const bool disabled = (step == Step::elasticsearch && !backends_.elasticsearch) ||
+                          (step == Step::fileserver && !backends_.fileserver) ||
+                          (step == Step::redis && !backends_.redis);
+    if (disabled) {
+      outcome.status = StepStatus::skipped;
+      outcome.detail = "--skip-" + std::string(step_name(step));
+      continue;
+    }
+    progress_.step(step, "");
+    try {
+      if (step == Step::verify) {
+        report.leftovers = verify(survey, report.notes);
+        outcome.detail = "re-counted every backend";
+      } else {
+        outcome.detail = run_step(step, survey);
+      }
+      outcome.status = StepStatus::done;
+      progress_.finish();
+      crash_here_if_asked(std::string(step_name(step)));
+      if (step != Step::verify) record_completed(survey, step);
+    } catch (const std::exception& e) {
+      progress_.finish();
+      outcome.status = StepStatus::failed;
+      outcome.detail = e.what();
+      // Later steps must not run: the company document in particular is the anchor that lets a
+      // re-run find the tenant, and it goes only after everything else.
+      break;
+    }
+  }
+  report.exit_code = judge_run(report);
+  return report;
+}
+
+}  // namespace clearml_purge

@@ -1,0 +1,47 @@
+// The acting half: runs the steps of section 7 in order against the backends, recording each
+// completed step in the manifest, then verifies. Every step is idempotent, so running the whole
+// sequence again after a crash at any point finishes the job.
+#pragma once
+
+#include "adapters/manifest_file.h"
+#include "core/report.h"
+#include "purge/progress.h"
+#include "purge/tenant_survey.h"
+
+namespace clearml_purge {
+
+class TenantPurge {
+ public:
+  TenantPurge(Backends backends, const Options& options, const ManifestFile& manifest_file, Progress& progress)
+      : backends_(backends), options_(options), manifest_file_(manifest_file), progress_(progress),
+        survey_(backends, options) {}
+
+  // Precondition: survey.plan.refusals is empty.
+  RunReport execute(Survey& survey);
+
+ private:
+  std::string run_step(Step step, Survey& survey);
+  std::string write_manifest(Survey& survey);
+  std::string revoke_credentials();
+  std::string delete_mongo_documents(const Survey& survey);
+  std::string delete_indices(const Survey& survey);
+  std::string delete_files(const Survey& survey);
+  std::string delete_redis_keys(const Survey& survey);
+  std::string delete_company();
+  std::vector<Leftover> verify(const Survey& survey, std::vector<std::string>& notes);
+  void record_completed(Survey& survey, Step step);
+
+  Backends backends_;
+  const Options& options_;
+  const ManifestFile& manifest_file_;
+  Progress& progress_;
+  TenantSurvey survey_;
+};
+
+// Test-only: CLEARML_PURGE_TEST_CRASH_AFTER=<point> ends the process with _exit(70), as a kill -9
+// would, at that point: a step name (after its work, before the manifest records it: the harshest
+// moment) or "mongo:<db>.<collection>" (inside the Mongo step, after that collection). Unset in
+// production; the code path is otherwise identical.
+void crash_here_if_asked(const std::string& point);
+
+}  // namespace clearml_purge

@@ -430,3 +430,114 @@ $$
     FROM public.experiments e LEFT JOIN public.runs r ON r.experiment_id = e.experiment_id
     GROUP BY 1, 2 ORDER BY 1
 $$;
+
+-- Runs each statement in its own subtransaction and reports its SQLSTATE
+-- ('ok' when it succeeds: then its effects stay, which a fingerprint shows).
+CREATE FUNCTION regress.try(stmts text[])
+RETURNS TABLE(n integer, error_code text, statement text)
+LANGUAGE plpgsql AS
+$$
+BEGIN
+    FOR i IN 1 .. coalesce(array_length(stmts, 1), 0) LOOP
+        n := i;
+        statement := stmts[i];
+        BEGIN
+            EXECUTE stmts[i];
+            error_code := 'ok';
+        EXCEPTION WHEN OTHERS THEN
+            error_code := SQLSTATE;
+        END;
+        RETURN NEXT;
+    END LOOP;
+END
+$$;
+
+-- Calls mlflow_purge_deleted(older_than, max_runs) until a call purges nothing
+-- and checks after every call (DESIGN.md section 3, max_runs):
+--   within_bound: at most max_runs runs, unless the call purged exactly one
+--                 experiment with runs, whole, and no other runs (an experiment
+--                 larger than max_runs is purged alone; experiments without runs
+--                 may come along, they add nothing to the bound);
+--   no_split:     every deleted experiment still present has all its runs;
+--   reported_runs: the 'runs' row of the call's result.
+CREATE FUNCTION regress.drain_deleted(p_max_runs integer, p_older_than interval DEFAULT NULL)
+RETURNS TABLE(call_no integer, runs_purged bigint, experiments_purged bigint, reported_runs bigint,
+              within_bound boolean, no_split boolean)
+LANGUAGE plpgsql AS
+$$
+DECLARE
+    big_exp_runs bigint;
+    exps_with_runs bigint;
+    single_runs_gone bigint;
+BEGIN
+    call_no := 0;
+    LOOP
+        call_no := call_no + 1;
+        IF call_no > 50 THEN
+            RAISE EXCEPTION 'drain_deleted: no end after 50 calls';
+        END IF;
+        IF pg_catalog.to_regclass('pg_temp.regress_before_runs') IS NOT NULL THEN
+            DROP TABLE pg_temp.regress_before_runs;
+            DROP TABLE pg_temp.regress_before_exps;
+        END IF;
+        CREATE TEMP TABLE regress_before_exps AS
+            SELECT e.experiment_id,
+                   (SELECT count(*) FROM public.runs r WHERE r.experiment_id = e.experiment_id) AS nruns
+            FROM public.experiments e WHERE e.lifecycle_stage = 'deleted';
+        CREATE TEMP TABLE regress_before_runs AS
+            SELECT r.run_uuid, r.experiment_id, (e.lifecycle_stage = 'deleted') AS in_deleted_exp
+            FROM public.runs r JOIN public.experiments e ON e.experiment_id = r.experiment_id;
+
+        EXECUTE 'SELECT coalesce(sum(p.rows_deleted) FILTER (WHERE p.table_name = ''runs''), 0)
+                 FROM mlflow_purge_deleted(older_than => $1, max_runs => $2) p'
+            INTO reported_runs USING p_older_than, p_max_runs;
+
+        SELECT count(*) INTO runs_purged FROM pg_temp.regress_before_runs b
+        WHERE NOT EXISTS (SELECT 1 FROM public.runs r WHERE r.run_uuid = b.run_uuid);
+        SELECT count(*), coalesce(max(b.nruns), 0), count(*) FILTER (WHERE b.nruns > 0)
+        INTO experiments_purged, big_exp_runs, exps_with_runs
+        FROM pg_temp.regress_before_exps b
+        WHERE NOT EXISTS (SELECT 1 FROM public.experiments e WHERE e.experiment_id = b.experiment_id);
+        SELECT count(*) INTO single_runs_gone FROM pg_temp.regress_before_runs b
+        WHERE NOT b.in_deleted_exp
+          AND NOT EXISTS (SELECT 1 FROM public.runs r WHERE r.run_uuid = b.run_uuid);
+
+        within_bound := runs_purged <= p_max_runs
+                        OR (exps_with_runs = 1 AND single_runs_gone = 0 AND runs_purged = big_exp_runs);
+        SELECT NOT EXISTS (
+            SELECT 1 FROM pg_temp.regress_before_exps b
+            WHERE EXISTS (SELECT 1 FROM public.experiments e WHERE e.experiment_id = b.experiment_id)
+              AND (SELECT count(*) FROM public.runs r WHERE r.experiment_id = b.experiment_id) <> b.nruns)
+        INTO no_split;
+        RETURN NEXT;
+        EXIT WHEN runs_purged = 0 AND experiments_purged = 0;
+    END LOOP;
+END
+$$;
+
+-- Runs a statement that must fail; reports its SQLSTATE and whether the message,
+-- detail and hint together mention every one of p_needles (an error that names
+-- what is wrong). 'ok' when it did not fail.
+CREATE FUNCTION regress.error_mentions(p_stmt text, p_needles text[])
+RETURNS TABLE(error_code text, mentions_all boolean)
+LANGUAGE plpgsql AS
+$$
+DECLARE
+    msg text;
+    det text;
+    hnt text;
+BEGIN
+    BEGIN
+        EXECUTE p_stmt;
+        error_code := 'ok';
+        mentions_all := NULL;
+    EXCEPTION WHEN OTHERS THEN
+        GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
+        error_code := SQLSTATE;
+        SELECT bool_and(strpos(concat_ws(' ', msg, det, hnt), x) > 0) INTO mentions_all
+        FROM unnest(p_needles) AS x;
+        mentions_all := coalesce(mentions_all, true);
+    END;
+    RETURN NEXT;
+END
+$$;

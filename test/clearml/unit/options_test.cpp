@@ -1,0 +1,116 @@
+#include <gtest/gtest.h>
+
+#include "core/options.h"
+#include "core/tenant_id.h"
+
+namespace clearml_purge {
+
+namespace {
+const std::string kId = "0123456789abcdef0123456789abcdef";
+
+CommandLine parse(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
+  return parse_command_line(args, env);
+}
+}  // namespace
+
+TEST(Options, defaults_are_read_only_and_local) {
+  const auto c = parse({"--tenant", kId, "--skip-fileserver"});
+  ASSERT_EQ(c.action, CommandLine::Action::run) << c.error;
+  EXPECT_FALSE(c.options.yes);
+  EXPECT_EQ(c.options.mongo_uri, "mongodb://127.0.0.1:27017");
+  EXPECT_EQ(c.options.backend_db, "backend");
+  EXPECT_EQ(c.options.auth_db, "auth");
+  EXPECT_EQ(c.options.es_url, "http://127.0.0.1:9200");
+  EXPECT_EQ(c.options.redis_port, 6379);
+  EXPECT_EQ(c.options.public_items, ItemsPolicy::refuse);
+  EXPECT_EQ(c.options.unknown_collections, ItemsPolicy::refuse);
+  EXPECT_EQ(c.options.manifest_path, "clearml-purge-" + kId + ".manifest.json");
+  EXPECT_EQ(c.options.protected_company_ids, (std::vector<std::string>{std::string(kDefaultCompanyId)}));
+}
+
+TEST(Options, the_servers_environment_variables_are_honoured) {
+  const auto c = parse({"-t", kId, "--skip-fileserver"},
+                       {{"CLEARML_MONGODB_SERVICE_HOST", "mongo"},
+                        {"CLEARML_MONGODB_SERVICE_PORT", "27018"},
+                        {"CLEARML_ELASTIC_SERVICE_HOST", "elastic"},
+                        {"CLEARML_ELASTIC_SERVICE_PORT", "9201"},
+                        {"CLEARML_ELASTIC_SERVICE_USERNAME", "elastic"},
+                        {"CLEARML_ELASTIC_SERVICE_PASSWORD", "pw"},
+                        {"CLEARML_REDIS_SERVICE_HOST", "redis"},
+                        {"CLEARML_REDIS_SERVICE_PORT", "6380"},
+                        {"CLEARML_REDIS_SERVICE_PASSWORD", "rpw"},
+                        {"CLEARML_FILES_HOST", "http://files:8081"}});
+  ASSERT_EQ(c.action, CommandLine::Action::run) << c.error;
+  EXPECT_EQ(c.options.mongo_uri, "mongodb://mongo:27018");
+  EXPECT_EQ(c.options.es_url, "http://elastic:9201");
+  EXPECT_EQ(c.options.es_user, "elastic");
+  EXPECT_EQ(c.options.es_password, "pw");
+  EXPECT_EQ(c.options.redis_host, "redis");
+  EXPECT_EQ(c.options.redis_port, 6380);
+  EXPECT_EQ(c.options.redis_password, "rpw");
+  EXPECT_EQ(c.options.files_url_prefixes, (std::vector<std::string>{"http://files:8081"}));
+  // The full connection string wins over host/port, and flags win over the environment.
+  const auto d = parse({"-t", kId, "--skip-fileserver", "--es-url=https://es:9200"},
+                       {{"CLEARML_MONGODB_SERVICE_HOST", "mongo"},
+                        {"CLEARML_MONGODB_SERVICE_CONNECTION_STRING", "mongodb://a,b/?replicaSet=rs"},
+                        {"CLEARML_ELASTIC_SERVICE_HOST", "elastic"}});
+  EXPECT_EQ(d.options.mongo_uri, "mongodb://a,b/?replicaSet=rs");
+  EXPECT_EQ(d.options.es_url, "https://es:9200");
+}
+
+TEST(Options, every_flag_parses) {
+  const auto c = parse({"--tenant", kId, "--name", "acme", "--yes", "--json", "--company-missing-ok",
+                        "--allow-nonstandard-id", "--protect-company", "x", "--public-items", "delete",
+                        "--unknown-collections=keep", "--manifest", "/tmp/m.json", "--timeout", "3", "--mongo-uri",
+                        "mongodb://m", "--backend-db", "b", "--auth-db", "a", "--es-url", "https://e", "--es-user", "u",
+                        "--es-password", "p", "--es-ca-file", "/ca.pem", "--fileserver-url", "http://f", "--api-url",
+                        "http://api", "--api-access-key", "k", "--api-secret-key", "s", "--fileserver-layout",
+                        "open-source", "--redis-host", "r", "--redis-port", "1", "--redis-password", "rp", "--redis-dbs",
+                        "1,2,3", "--no-progress", "--files-url-prefix", "http://old-files"});
+  ASSERT_EQ(c.action, CommandLine::Action::run) << c.error;
+  const Options& o = c.options;
+  EXPECT_EQ(o.expected_name, "acme");
+  EXPECT_TRUE(o.yes && o.json && o.company_missing_ok && o.allow_nonstandard_id && !o.progress);
+  EXPECT_EQ(o.protected_company_ids.size(), 2u);
+  EXPECT_EQ(o.public_items, ItemsPolicy::remove);
+  EXPECT_EQ(o.unknown_collections, ItemsPolicy::keep);
+  EXPECT_EQ(o.timeout_ms, 3000);
+  EXPECT_EQ(o.fileserver_layout, FileserverLayout::open_source);
+  EXPECT_EQ(o.redis_dbs.apiserver, 1);
+  EXPECT_EQ(o.redis_dbs.workers, 2);
+  EXPECT_EQ(o.redis_dbs.fileserver, 3);
+  EXPECT_EQ(o.files_url_prefixes, (std::vector<std::string>{"http://old-files", "http://f"}));
+}
+
+TEST(Options, usage_errors_say_what_is_wrong) {
+  EXPECT_EQ(parse({}).action, CommandLine::Action::error);
+  EXPECT_EQ(parse({"--tenant", kId}).error, "give exactly one of --fileserver-path and --fileserver-url, or --skip-fileserver");
+  EXPECT_EQ(parse({"--tenant", kId, "--fileserver-path", "/a", "--fileserver-url", "http://f"}).action,
+            CommandLine::Action::error);
+  EXPECT_NE(parse({"--tenant", kId, "--fileserver-url", "http://f"}).error.find("--fileserver-token"), std::string::npos);
+  EXPECT_EQ(parse({"--tenant", kId, "--skip-fileserver", "--public-items", "maybe"}).action, CommandLine::Action::error);
+  EXPECT_EQ(parse({"--tenant", kId, "--skip-fileserver", "--redis-port", "99999"}).action, CommandLine::Action::error);
+  EXPECT_EQ(parse({"--tenant", kId, "--skip-fileserver", "--redis-dbs", "1,2"}).action, CommandLine::Action::error);
+  EXPECT_EQ(parse({"--tenant", kId, "--skip-fileserver", "--yes=1"}).action, CommandLine::Action::error);
+  EXPECT_EQ(parse({"--tenant"}).error, "--tenant needs a value");
+  EXPECT_EQ(parse({"--tenant", kId, "--skip-fileserver", "--es-ca-file", "x", "--es-insecure"}).action,
+            CommandLine::Action::error);
+  EXPECT_NE(parse({"--frobnicate"}).error.find("unknown option"), std::string::npos);
+}
+
+TEST(Options, an_empty_tenant_is_parsed_so_that_it_can_be_refused) {
+  const auto c = parse({"--tenant", "", "--skip-fileserver"});
+  EXPECT_EQ(c.action, CommandLine::Action::run);
+  EXPECT_EQ(c.options.tenant_id, "");
+}
+
+TEST(Options, help_has_examples_and_exit_codes) {
+  EXPECT_EQ(parse({"--help"}).action, CommandLine::Action::help);
+  EXPECT_EQ(parse({"-t", kId, "-h"}).action, CommandLine::Action::help);
+  const std::string help = help_text();
+  EXPECT_NE(help.find("Examples:"), std::string::npos);
+  EXPECT_NE(help.find("Exit codes:"), std::string::npos);
+  for (const auto& name : environment_variables()) EXPECT_NE(help.find(name), std::string::npos) << name;
+}
+
+}  // namespace clearml_purge

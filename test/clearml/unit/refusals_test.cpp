@@ -1,0 +1,88 @@
+#include <gtest/gtest.h>
+
+#include "core/refusals.h"
+#include "core/tenant_id.h"
+
+namespace clearml_purge {
+
+namespace {
+const std::string kId = "0123456789abcdef0123456789abcdef";
+
+RefusalInputs clean() {
+  RefusalInputs in;
+  in.tenant_id = kId;
+  in.protected_company_ids = {std::string(kDefaultCompanyId)};
+  in.company_found = true;
+  in.actual_name = "acme";
+  return in;
+}
+
+std::vector<std::string> codes(const RefusalInputs& in) {
+  std::vector<std::string> out;
+  for (const auto& r : evaluate_refusals(in)) out.push_back(r.code);
+  return out;
+}
+}  // namespace
+
+TEST(Refusals, a_plain_tenant_passes) { EXPECT_TRUE(evaluate_refusals(clean()).empty()); }
+
+TEST(Refusals, ids_are_checked_before_anything_else) {
+  auto in = clean();
+  in.tenant_id = "";
+  EXPECT_EQ(codes(in), (std::vector<std::string>{"empty_id"}));
+  in.tenant_id = "ACME";
+  EXPECT_EQ(codes(in), (std::vector<std::string>{"bad_id"}));
+  in.tenant_id = std::string(kDefaultCompanyId);
+  EXPECT_EQ(codes(in), (std::vector<std::string>{"default_company"}));
+  EXPECT_TRUE(refuse_tenant_id(kId, false, {kId}).has_value());
+  EXPECT_FALSE(refuse_tenant_id(kId, false, {}).has_value());
+}
+
+TEST(Refusals, missing_company_needs_the_flag_or_a_manifest) {
+  auto in = clean();
+  in.company_found = false;
+  in.actual_name = "";
+  EXPECT_EQ(codes(in), (std::vector<std::string>{"company_not_found"}));
+  in.company_missing_ok = true;
+  EXPECT_TRUE(codes(in).empty());
+  in.company_missing_ok = false;
+  in.manifest_present = true;
+  in.actual_name = "acme";
+  EXPECT_TRUE(codes(in).empty());
+}
+
+TEST(Refusals, name_is_checked_against_the_document_or_the_manifest) {
+  auto in = clean();
+  in.expected_name = "acme";
+  EXPECT_TRUE(codes(in).empty());
+  in.expected_name = "globex";
+  EXPECT_EQ(codes(in), (std::vector<std::string>{"name_mismatch"}));
+  in.actual_name = "";
+  EXPECT_EQ(codes(in), (std::vector<std::string>{"name_unknown"}));
+}
+
+TEST(Refusals, system_users_public_items_and_unknown_collections) {
+  auto in = clean();
+  in.system_users = 1;
+  in.public_origin_items = 3;
+  in.unknown_collection_documents = 5;
+  EXPECT_EQ(codes(in), (std::vector<std::string>{"system_users", "public_items", "unknown_collections"}));
+  in.system_users = 0;
+  in.public_items = ItemsPolicy::keep;
+  in.unknown_collections = ItemsPolicy::remove;
+  EXPECT_TRUE(codes(in).empty());
+}
+
+TEST(Refusals, every_refusal_says_what_to_do) {
+  auto in = clean();
+  in.expected_name = "x";
+  in.system_users = 1;
+  in.public_origin_items = 1;
+  in.unknown_collection_documents = 1;
+  for (const auto& r : evaluate_refusals(in)) {
+    EXPECT_FALSE(r.message.empty()) << r.code;
+    EXPECT_FALSE(r.hint.empty()) << r.code;
+  }
+}
+
+}  // namespace clearml_purge

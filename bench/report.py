@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""Summarise bench/run.sh results: medians per strategy, ratios against the hand-written cascade."""
+import collections
+import statistics
+import sys
+
+results, scenarios, machine, command = sys.argv[1:5]
+rows = collections.defaultdict(list)
+order = []
+for line in open(results):
+    sc, v, rep, strat, status, ms, n, stm, fkq, hwm, priv, sig = line.rstrip("\n").split("\t")
+    key = (sc, v)
+    if key not in order:
+        order.append(key)
+    rows[key, strat].append(dict(status=status, ms=float(ms), rows=int(n), stm=int(stm), fkq=int(fkq),
+                                 hwm=int(hwm), priv=int(priv), sig=sig))
+meta = {}
+for line in open(scenarios):
+    sc, v, kind, target, size, m = line.rstrip("\n").split("\t")
+    meta[sc, v] = (kind, target, size, m)
+
+describe = {
+    "A": "one deleted experiment of 200 runs x 1,000 metrics",
+    "B": "every deleted experiment (10% of runs) via mlflow_purge_deleted()",
+    "B+ix": "B with the indexes the preflight rule recommends (runs.experiment_id, ...)",
+    "C": "one deleted run with 1,000,000 metrics",
+    "D": "one deleted run (1,000 metrics) from B's database",
+    "E": "B's shape without the run_uuid indexes (pre-1.25 / botched upgrade)",
+    "E+ix": "E with the indexes the preflight rule recommends (run_uuid ones included)",
+}
+print()
+print(f"Machine: {machine}")
+print(f"Command: {command}")
+print()
+for (sc, v) in order:
+    kind, target, size, m = meta.get((sc, v), ("?", "?", "?", ""))
+    print(f"  {sc:5} MLflow {v:6} {describe.get(sc, '')}; database {size}: {m}")
+print()
+hdr = f"| {'scenario':8} | {'MLflow':6} | {'strategy':9} | {'median ms':>10} | {'x cascade':>9} | {'rows purged':>11} | {'statements':>10} | {'FK-trigger queries':>18} | {'peak RSS MB':>11} | {'private MB':>10} | reps |"
+print(hdr)
+print("|" + "|".join("-" * (len(c)) for c in hdr.split("|")[1:-1]) + "|")
+verdicts = []
+for (sc, v) in order:
+    base = rows.get(((sc, v), "cascade"))
+    base_ms = statistics.median(r["ms"] for r in base) if base else None
+    sigs = {}
+    for strat in ("extension", "cascade", "per-run"):
+        rs = rows.get(((sc, v), strat))
+        if not rs:
+            continue
+        ms = statistics.median(r["ms"] for r in rs)
+        timed_out = any(r["status"] != "ok" for r in rs)
+        ratio = f"{ms / base_ms:.2f}" if base_ms else "-"
+        if timed_out:
+            ratio = ">" + ratio
+        ms_s = (">" if timed_out else "") + f"{ms:,.1f}"
+        last = rs[-1]
+        sigs[strat] = {r["sig"] for r in rs if r["status"] == "ok"}
+        print(f"| {sc:8} | {v:6} | {strat:9} | {ms_s:>10} | {ratio:>9} | {last['rows']:>11,} | {last['stm']:>10,} | "
+              f"{last['fkq']:>18,} | {max(r['hwm'] for r in rs):>11} | {max(r['priv'] for r in rs):>10} | {len(rs):>4} |")
+        if strat == "extension" and base_ms:
+            verdicts.append((sc, v, ms / base_ms))
+    all_sigs = set().union(*sigs.values()) if sigs else set()
+    if len(all_sigs) > 1:
+        print(f"| {sc:8} | {v:6} | WARNING: the strategies did not delete the same rows per table: "
+              + " / ".join(f"{k}: {sorted(s)}" for k, s in sigs.items()))
+print()
+print("Ratio extension / hand-written cascade (bound: <= 1.10 in A-D):")
+for sc, v, ratio in verdicts:
+    bound = sc in ("A", "B", "C", "D")
+    mark = ("holds" if ratio <= 1.10 else "MISSED") if bound else "(not bound)"
+    print(f"  {sc:5} MLflow {v:6} {ratio:5.2f}  {mark}")
+print()
+print("statements = SQL statements the server executed for the strategy, nested ones (the extension's SPI")
+print("statements) included, PostgreSQL's own foreign-key trigger queries excluded and counted apart")
+print("(pg_stat_statements, track = all, utility statements such as BEGIN/COMMIT not counted).")
+print("peak RSS = VmHWM of the backend (includes shared buffers it touched); private = VmHWM - RssShmem.")

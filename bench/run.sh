@@ -205,7 +205,7 @@ SQL
 	done
 	local rows sig stm fkq
 	read -r rows sig <<<"$(psql_v -F ' ' -d "$copy" -c "SELECT coalesce(sum(n_tup_del), 0), coalesce(string_agg(relname || '=' || n_tup_del, ',' ORDER BY relname) FILTER (WHERE n_tup_del > 0), '-') FROM pg_stat_user_tables WHERE schemaname = 'public'")"
-	read -r stm fkq <<<"$(psql_v -F ' ' -d postgres -c "SELECT coalesce(sum(calls) FILTER (WHERE query NOT LIKE '%ONLY "%'), 0), coalesce(sum(calls) FILTER (WHERE query LIKE '%ONLY "%'), 0) FROM pg_stat_statements WHERE dbid = $oid AND query NOT LIKE '%bench-bookkeeping%'")"
+	read -r stm fkq <<<"$(psql_v -F ' ' -d postgres -c "SELECT coalesce(sum(calls) FILTER (WHERE strpos(query, 'ONLY ' || chr(34)) = 0), 0), coalesce(sum(calls) FILTER (WHERE strpos(query, 'ONLY ' || chr(34)) > 0), 0) FROM pg_stat_statements WHERE dbid = $oid AND query NOT LIKE '%bench-bookkeeping%'")"
 	psql_q -d postgres -c "DROP DATABASE $copy WITH (FORCE)"
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$sc" "$v" "$rep" "$strat" "$status" "$ms" "$rows" "$stm" "$fkq" "$hwm" "$((hwm - shm))" "$sig" >>"$results"
 	printf '    %-5s %-5s rep %s %-9s %9s ms %-7s rows %9s stmts %7s fk-queries %7s mem %4s/%4s MB\n' "$sc" "$v" "$rep" "$strat" "$ms" "$status" "$rows" "$stm" "$fkq" "$hwm" "$((hwm - shm))" >&2

@@ -291,8 +291,8 @@ Examples:
   clearml-purge --tenant 0123456789abcdef0123456789abcdef --name acme \
       --mongo-uri mongodb://mongo:27017 --es-url http://elastic:9200 \
       --fileserver-path /mnt/fileserver --redis-host redis --yes
-  # 3. interrupted? run step 2 again. Already removed? it says so and exits 0 with:
-  clearml-purge --tenant 0123456789abcdef0123456789abcdef --company-missing-ok --skip-fileserver --yes
+  # 3. interrupted? run step 2 again: it resumes. Already removed and no manifest at hand?
+  #    add --company-missing-ok: it says so and exits 0.
   # 4. over HTTP, with the JSON report for a script
   clearml-purge -t 0123456789abcdef0123456789abcdef --fileserver-url http://files:8081 \
       --api-url http://apiserver:8008 --api-access-key KEY --api-secret-key SECRET --yes --json

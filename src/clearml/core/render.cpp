@@ -60,10 +60,10 @@ std::string render_plan_text(const Plan& plan, bool will_act) {
     out << boost::format(" %1% (version %2%)\n") % plan.es_endpoint % plan.es_version;
     if (plan.es_indices.empty()) out << "  no tenant indices\n";
     for (const auto& index : plan.es_indices) {
-      out << boost::format("  %-48s %12d docs  %s\n") % index.name % index.documents % index.size;
+      out << boost::format("  %-62s %10d docs  %s\n") % index.name % index.documents % index.size;
     }
     for (const auto& name : plan.es_unrecognized) {
-      out << boost::format("  %-48s kept: matches a listing pattern but not a ClearML index name\n") % name;
+      out << boost::format("  %-62s kept: matches a listing pattern but not a ClearML index name\n") % name;
     }
   }
 
@@ -90,9 +90,9 @@ std::string render_plan_text(const Plan& plan, bool will_act) {
   } else {
     out << " " << plan.redis_endpoint << "\n";
     for (const auto& r : plan.redis_keys) {
-      if (r.keys > 0) out << boost::format("  db %-2d %-44s %8d keys\n") % r.db % r.match % r.keys;
+      if (r.keys > 0) out << boost::format("  db %-2d %-58s %8d keys\n") % r.db % r.match % r.keys;
     }
-    out << boost::format("  %-49s %8d keys\n") % "total" % plan.redis_key_count();
+    out << boost::format("  %-63s %8d keys\n") % "total" % plan.redis_key_count();
   }
 
   if (!plan.urls_by_storage.empty()) {

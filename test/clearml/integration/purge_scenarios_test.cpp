@@ -3,7 +3,9 @@
 // that exactly the victim tenant's data is gone and everything else is byte-for-byte unchanged.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
+#include <iostream>
 
 #include <nlohmann/json.hpp>
 
@@ -74,8 +76,15 @@ class PurgeScenario {
     return args;
   }
 
+  // CLEARML_IT_VERBOSE=1 prints every command and its output (how the README session was made).
   RunResult run(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {}) const {
-    return run_program(args, env);
+    RunResult result = run_program(args, env);
+    if (std::getenv("CLEARML_IT_VERBOSE")) {
+      std::string line = "$";
+      for (const auto& arg : args) line += " " + arg;
+      std::cerr << line << "\n" << result.out << result.err << "[exit " << result.exit_code << "]\n\n";
+    }
+    return result;
   }
 
   Snapshot expected_after(bool public_deleted = false, bool unknown_deleted = false) const {
@@ -204,6 +213,20 @@ void second_run_is_a_no_op(int es_major) {
   EXPECT_EQ(ok.exit_code, 0) << describe(ok);
   EXPECT_NE(ok.out.find("already fully removed"), std::string::npos) << describe(ok);
   EXPECT_TRUE(same_snapshot(after_first, s.now()));
+}
+
+TEST(mongo_emulator_es8, human_session_plan_then_yes_then_report) {
+  PurgeScenario s(with_es(8));
+  const RunResult plan = s.run(s.victim_args({"--name", "acme", "--public-items=keep"}));
+  ASSERT_EQ(plan.exit_code, 0) << describe(plan);
+  EXPECT_NE(plan.out.find("This was a plan: nothing was changed"), std::string::npos) << describe(plan);
+  EXPECT_NE(plan.out.find("events-training_stats_scalar-" + s.data_.victim.id), std::string::npos) << describe(plan);
+  EXPECT_TRUE(same_snapshot(s.before_, s.now()));
+  const RunResult purge = s.run(s.victim_args({"--name", "acme", "--public-items=keep", "--yes"}));
+  ASSERT_EQ(purge.exit_code, 0) << describe(purge);
+  EXPECT_NE(purge.out.find("Result: complete (exit code 0)"), std::string::npos) << describe(purge);
+  EXPECT_NE(purge.out.find("[8/8] verify"), std::string::npos) << describe(purge);
+  EXPECT_TRUE(same_snapshot(s.expected_after(), s.now()));
 }
 
 TEST(mongo_emulator_es7, plan_reads_only_and_lists_every_backend) { plan_reads_only_and_lists_every_backend(7); }

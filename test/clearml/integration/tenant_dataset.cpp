@@ -159,6 +159,8 @@ class Seeder {
     redis(8, {"SET", "token_" + data_.run + t.name, json{{"company", id}, {"user", t.user_ids[0]}}.dump(), "EX", "3600"}, keys);
   }
 
+  void refresh() { es_.refresh_all(); }  // real Elasticsearch: make the seeded documents visible
+
   void shared() {
     mongo(false, "company", {{"_id", kDefaultCompany}, {"name", "clearml"}}, nullptr);
     mongo(true, "user", {{"_id", "__apiserver__" + data_.run}, {"company", kDefaultCompany}, {"role", "system"}}, nullptr);
@@ -211,6 +213,7 @@ TenantDataset seed_dataset(TestEnvironment& env, const SeedOptions& options) {
   seeder.shared();
   seeder.tenant(data.victim, true, options);
   seeder.tenant(data.survivor, false, options);
+  seeder.refresh();
   for (const auto* t : {&data.victim, &data.survivor, &data.system_tenant}) {
     data.needles.push_back(t->id);
     for (const auto& q : t->queue_ids) data.needles.push_back(q);

@@ -118,7 +118,7 @@ def make_handler(state, user, password):
                 doc_id = parts[2] if len(parts) > 2 else uuid.uuid4().hex
                 index["docs"][doc_id] = body
                 return 201, {"_index": parts[0], "_id": doc_id, "result": "created", "_version": 1}
-            if len(parts) == 2 and parts[1] == "_refresh":
+            if parts[-1] == "_refresh" and len(parts) <= 2:
                 return 200, {"_shards": {"total": 1, "successful": 1, "failed": 0}}
             if len(parts) == 2 and parts[1] == "_search" and method in ("POST", "GET"):
                 return self.search(parts[0], query, body)

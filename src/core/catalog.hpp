@@ -38,10 +38,18 @@ struct ForeignKey {
 	ReferentialAction on_delete = ReferentialAction::NoAction;
 };
 
+// A valid index of a table in the MLflow schema: its key columns in order ("" for an
+// expression). Read only for the preflight, which asks whether a foreign key is indexed.
+struct Index {
+	std::string table;
+	std::vector<std::string> columns;
+};
+
 struct CatalogSnapshot {
 	std::string schema;
 	std::vector<Table> tables;
 	std::vector<ForeignKey> foreign_keys;
+	std::vector<Index> indexes; // empty unless read for the preflight
 
 	const Table *FindTable(std::string_view table) const;
 };

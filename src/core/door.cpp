@@ -49,6 +49,15 @@ ToCatalog(const MpCatalog &in) {
 		fk.on_delete = ReferentialActionFromCode(f.on_delete);
 		out.foreign_keys.push_back(std::move(fk));
 	}
+	for (int i = 0; i < in.nindexes; ++i) {
+		const MpIndex &x = in.indexes[i];
+		Index index;
+		index.table = Text(x.table);
+		for (int c = 0; c < x.ncolumns; ++c) {
+			index.columns.push_back(Text(x.columns[c]));
+		}
+		out.indexes.push_back(std::move(index));
+	}
 	return out;
 }
 
@@ -142,6 +151,10 @@ StepKindCode(StepKind kind) {
 		return MP_STEP_DELETE;
 	case StepKind::Count:
 		return MP_STEP_COUNT;
+	case StepKind::QueueArtifacts:
+		return MP_STEP_QUEUE_ARTIFACTS;
+	case StepKind::Findings:
+		return MP_STEP_FINDINGS;
 	}
 	return MP_STEP_ASSERT;
 }
@@ -201,6 +214,7 @@ public:
 			d.primary = Put(s.primary);
 			d.ambiguous = Put(s.ambiguous);
 			d.not_deleted = Put(s.not_deleted);
+			d.requires_select = Put(s.requires_select);
 		}
 		return MP_OK;
 	}
@@ -215,7 +229,7 @@ private:
 			total += Size(t);
 		}
 		for (const auto &s : program.steps) {
-			total += Size(s.sql) + Size(s.primary) + Size(s.ambiguous) + Size(s.not_deleted);
+			total += Size(s.sql) + Size(s.primary) + Size(s.ambiguous) + Size(s.not_deleted) + Size(s.requires_select);
 		}
 		return total;
 	}
@@ -282,6 +296,19 @@ mp_plan_purge(const MpCatalog *catalog, const MpRequest *request, MpProgram *pro
 			throw PurgeError(ErrorKind::Internal, "mp_plan_purge called without catalog, request or program");
 		}
 		const PurgeProgram planned = BuildPurgeProgram(ToRequest(*request), ToCatalog(*catalog));
+		const int result = ProgramWriter(*program).Write(planned);
+		Report(status, result, "");
+		return result;
+	});
+}
+
+int
+mp_plan_check(const MpCatalog *catalog, MpProgram *program, MpStatus *status) noexcept {
+	return Guarded(status, [&]() -> int {
+		if (!catalog || !program) {
+			throw PurgeError(ErrorKind::Internal, "mp_plan_check called without catalog or program");
+		}
+		const PurgeProgram planned = BuildPreflightProgram(ToCatalog(*catalog));
 		const int result = ProgramWriter(*program).Write(planned);
 		Report(status, result, "");
 		return result;

@@ -67,12 +67,21 @@ typedef struct MpForeignKey {
 	char on_delete; /* pg_constraint.confdeltype */
 } MpForeignKey;
 
+/* A valid index: its key columns in order (NULL or "" for an expression). */
+typedef struct MpIndex {
+	const char *table;
+	int ncolumns;
+	const char *const *columns;
+} MpIndex;
+
 typedef struct MpCatalog {
 	const char *schema;
 	int ntables;
 	const MpTable *tables;
 	int nforeign_keys;
 	const MpForeignKey *foreign_keys;
+	int nindexes; /* read for the preflight only; 0 otherwise */
+	const MpIndex *indexes;
 } MpCatalog;
 
 typedef enum MpOperation { MP_OP_EXPERIMENT, MP_OP_EXPERIMENT_BY_NAME, MP_OP_RUN, MP_OP_DELETED } MpOperation;
@@ -101,7 +110,9 @@ typedef enum MpStepKind {
 	MP_STEP_NOTICE,
 	MP_STEP_GUARD,
 	MP_STEP_DELETE,
-	MP_STEP_COUNT
+	MP_STEP_COUNT,
+	MP_STEP_QUEUE_ARTIFACTS, /* one row of three text[]: entity types, ids, locations; queue them */
+	MP_STEP_FINDINGS         /* rows (finding, object, detail, fix) of the preflight report */
 } MpStepKind;
 
 /* Texts are offsets into MpProgram.text; offset 0 is the empty string. */
@@ -123,6 +134,7 @@ typedef struct MpStep {
 	MpMessage primary;
 	MpMessage ambiguous;
 	MpMessage not_deleted;
+	uint32_t requires_select; /* Findings: table name; skip the step unless the caller may read it */
 } MpStep;
 
 /* Filled by mp_plan_purge. The caller sets the three capacities and the buffers. */
@@ -145,6 +157,10 @@ typedef struct MpProgram {
  * and text_size set to what is needed; or an error kind with `status` filled.
  */
 int mp_plan_purge(const MpCatalog *catalog, const MpRequest *request, MpProgram *program, MpStatus *status) MP_NOEXCEPT;
+
+/* Plan the preflight report (mlflow_purge_check): a program of MP_STEP_FINDINGS steps. Same
+ * buffer protocol as mp_plan_purge. */
+int mp_plan_check(const MpCatalog *catalog, MpProgram *program, MpStatus *status) MP_NOEXCEPT;
 
 /*
  * For the boundary test only (built with MLFLOW_PURGE_DEBUG_DOOR): makes the C++ zone throw

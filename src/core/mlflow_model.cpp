@@ -68,6 +68,24 @@ BuildModel() {
 	// experiment would silently change gateway behaviour for everyone.
 	model.blocking_edges.push_back({"guardrails", "scorer_versions",
 	                                "gateway guardrails outlive experiments and must be reconfigured first"});
+
+	// Artifact locations (reference/mlflow-facts.md 2.3, last row). `mlflow gc` deletes a run's
+	// artifact_uri; we queue all three for the drainer.
+	model.artifact_sources = {
+	    {"experiment", "experiments", "experiment_id", "artifact_location", ""},
+	    {"run", "runs", "run_uuid", "artifact_uri", "runs:/"},
+	    {"logged_model", "logged_models", "model_id", "artifact_location", "models:/"},
+	};
+	// A registered model version keeps pointing at its files after the run is purged: by path
+	// (source, storage_location 2.8+) or by URI (runs:/<run>/..., models:/<model id>).
+	model.artifact_reference = {"model_versions", {"source", "storage_location"}, "source"};
+
+	model.known_references = {
+	    {"model_versions", "run_id"},
+	    {"logged_models", "source_run_id"},
+	    {"assessments", "run_id"},
+	};
+	model.entity_reference_columns = {"experiment_id", "run_uuid", "run_id", "source_run_id", "model_id"};
 	return model;
 }
 

@@ -53,11 +53,45 @@ struct BlockingEdge {
 	std::string reason;
 };
 
+// Where a purged entity keeps its artifacts: the location is queued in the artifact outbox in
+// the purge's transaction, for a drainer to delete from storage (DESIGN.md 3).
+struct ArtifactSource {
+	std::string entity; // the outbox's entity_type
+	std::string table;
+	std::string key_column;
+	std::string location_column;
+	// A model version's `source` can name the entity itself: "<scheme><key>" or "<scheme><key>/...".
+	std::string reference_scheme;
+};
+
+// Columns of a surviving table that may point at or into an artifact location: a location they
+// reference is not queued (the model version would lose its files).
+struct ArtifactReference {
+	std::string table;
+	std::vector<std::string> location_columns; // equal to the location, or under it
+	std::string scheme_column;                 // compared with ArtifactSource::reference_scheme + key
+};
+
+// A column that points at an MLflow entity on purpose and is left alone by the purge, as in
+// MLflow itself (DESIGN.md 4: references, not owners).
+struct KnownReference {
+	std::string table;
+	std::string column;
+};
+
 struct MlflowModel {
 	RootTable experiments;
 	RootTable runs;
 	std::vector<SoftLink> soft_links;
 	std::vector<BlockingEdge> blocking_edges;
+	std::vector<ArtifactSource> artifact_sources;
+	ArtifactReference artifact_reference;
+	std::vector<KnownReference> known_references;
+	// Column names that, in a table of the MLflow schema, look like a link to an experiment or a
+	// run; the preflight reports those no foreign key, soft link or known reference explains.
+	std::vector<std::string> entity_reference_columns;
+	std::string schema_version_table = "alembic_version";
+	std::string schema_version_column = "version_num";
 
 	// Column names the purge itself reads.
 	std::string lifecycle_column = "lifecycle_stage";

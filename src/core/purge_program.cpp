@@ -59,6 +59,7 @@ public:
 			AddActiveRunsNotice();
 		}
 		AddLinkChecks(plan, policy);
+		AddQueueArtifacts(plan);
 		AddDeletes(plan);
 		return std::move(program_);
 	}
@@ -282,6 +283,17 @@ private:
 			                        edge.child_table, edge.name),
 			                "Rows: {sample}.", ""};
 		}
+	}
+
+	// Before the deletes: the rows the locations come from are still there. A dry run runs the
+	// same query and only counts (its only write is the audit row).
+	void AddQueueArtifacts(const CascadePlan &plan) {
+		std::string sql = QueueArtifactsQuery(plan, catalog_, model_);
+		if (sql.empty()) {
+			return;
+		}
+		Step &step = Add(StepKind::QueueArtifacts, std::move(sql));
+		step.needs_targets = true;
 	}
 
 	void AddDeletes(const CascadePlan &plan) {

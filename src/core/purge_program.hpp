@@ -32,6 +32,12 @@ enum class StepKind {
 	Guard,         // returns (count, sample); a positive count raises `primary` as an ERROR
 	Delete,        // DELETE; its row count is added to result row `table_index`
 	Count,         // SELECT count(*) (dry run); added to result row `table_index`
+	// Returns one row (entity types text[], entity ids text[], locations text[]): the artifact
+	// locations to queue in the outbox. Runs before the deletes, with the caller's rights; the
+	// glue writes the outbox rows as the extension owner.
+	QueueArtifacts,
+	// Preflight: returns rows (finding, object, detail, fix) for the report.
+	Findings,
 };
 
 struct Step {
@@ -42,6 +48,7 @@ struct Step {
 	bool explicit_target = false;               // Lock: nothing locked means the named target vanished
 	bool needs_targets = false;                 // skipped when both target slots are empty
 	int table_index = -1;                       // Delete, Count
+	std::string requires_select;                // Findings: skipped unless the caller may read this table
 	Diagnostic primary;                         // see StepKind; Resolve: not found; Lock: vanished (NOTICE)
 	Diagnostic ambiguous;                       // Resolve: several rows
 	Diagnostic not_deleted;                     // Resolve: the target is live
@@ -57,5 +64,12 @@ struct PurgeProgram {
 
 // Validates the request against the catalog and builds its program; throws PurgeError.
 PurgeProgram BuildPurgeProgram(const PurgeRequest &request, const CatalogSnapshot &catalog);
+
+// The preflight (mlflow_purge_check): a program of Findings steps; `catalog` with its indexes.
+PurgeProgram BuildPreflightProgram(const CatalogSnapshot &catalog);
+
+// SELECT of the artifact locations a purge planned as `plan` must queue, as one row of three
+// arrays (StepKind::QueueArtifacts); empty when no purged table has artifacts.
+std::string QueueArtifactsQuery(const CascadePlan &plan, const CatalogSnapshot &catalog, const MlflowModel &model);
 
 } // namespace mlflow_purge::core

@@ -55,6 +55,19 @@ static const char *const foreign_keys_query =
 	"  AND pn.nspname OPERATOR(pg_catalog.=) $1 "
 	"ORDER BY cn.nspname, cc.relname, con.conname, k.position";
 
+/* Valid indexes of the schema's tables, key columns in order (NULL for an expression column). */
+static const char *const indexes_query =
+	"SELECT c.relname::pg_catalog.text, i.indexrelid::pg_catalog.int8, a.attname::pg_catalog.text "
+	"FROM pg_catalog.pg_index i "
+	"JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.indrelid "
+	"JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace "
+	"CROSS JOIN LATERAL pg_catalog.unnest(CAST(i.indkey AS pg_catalog.int2[])) WITH ORDINALITY AS k(attnum, position) "
+	"LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) c.oid "
+	"  AND a.attnum OPERATOR(pg_catalog.=) k.attnum "
+	"WHERE n.nspname OPERATOR(pg_catalog.=) $1 AND i.indisvalid AND i.indpred IS NULL "
+	"  AND k.position OPERATOR(pg_catalog.<=) i.indnkeyatts "
+	"ORDER BY c.relname, i.indexrelid, k.position";
+
 /* Runs one catalog query with the schema name as $1; rows stay in SPI_tuptable. */
 static uint64
 run_catalog_query(const char *query, const char *schema)
@@ -169,8 +182,36 @@ read_foreign_keys(MpCatalog *catalog, const char *schema)
 	SPI_freetuptable(SPI_tuptable);
 }
 
+static void
+read_indexes(MpCatalog *catalog, const char *schema)
+{
+	uint64		rows = run_catalog_query(indexes_query, schema);
+	MpIndex    *indexes = (MpIndex *) palloc0(sizeof(MpIndex) * (rows + 1));
+	const char **columns = (const char **) palloc0(sizeof(char *) * (rows + 1));
+	char	  **ids = (char **) palloc0(sizeof(char *) * (rows + 1));
+	int			nindexes = 0;
+
+	for (uint64 i = 0; i < rows; i++)
+	{
+		char	   *id = cell(i, 2);
+
+		if (nindexes == 0 || !same(ids[nindexes - 1], id))
+		{
+			ids[nindexes] = id;
+			indexes[nindexes].table = cell(i, 1);
+			indexes[nindexes].columns = &columns[i];
+			nindexes++;
+		}
+		columns[i] = cell(i, 3);
+		indexes[nindexes - 1].ncolumns++;
+	}
+	catalog->indexes = indexes;
+	catalog->nindexes = nindexes;
+	SPI_freetuptable(SPI_tuptable);
+}
+
 MpCatalog *
-read_mlflow_catalog(const char *schema)
+read_mlflow_catalog(const char *schema, bool with_indexes)
 {
 	MpCatalog  *catalog = (MpCatalog *) palloc0(sizeof(MpCatalog));
 
@@ -178,5 +219,7 @@ read_mlflow_catalog(const char *schema)
 	read_tables(catalog, schema);
 	read_primary_keys(catalog, schema);
 	read_foreign_keys(catalog, schema);
+	if (with_indexes)
+		read_indexes(catalog, schema);
 	return catalog;
 }

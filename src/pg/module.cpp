@@ -14,10 +14,12 @@ void _PG_init(void);
 }
 
 char *mlflow_purge_schema_setting = NULL;
+bool mlflow_purge_progress_setting = false;
 
 /*
- * The schema name is always quoted when used, so any text would be safe; we still accept only
- * identifier characters, so that a typo or an injection attempt is reported where it is made.
+ * The value is a schema *name*, never SQL: it is looked up with get_namespace_oid and always
+ * quoted, so "mlflow-prod" or a name with quotes works as PostgreSQL allows it. We refuse only
+ * what no schema can be called: an empty name, one longer than NAMEDATALEN, control characters.
  */
 static bool
 check_schema_setting(char **newval, void **extra, GucSource source)
@@ -38,9 +40,9 @@ check_schema_setting(char **newval, void **extra, GucSource source)
 	}
 	for (p = (const unsigned char *) *newval; *p; p++)
 	{
-		if (!(isalnum(*p) || *p == '_' || *p == '$' || *p >= 0x80))
+		if (*p < 0x20 || *p == 0x7f)
 		{
-			GUC_check_errdetail("A schema name for mlflow_purge.schema may contain only letters, digits, '_' and '$'.");
+			GUC_check_errdetail("A schema name cannot contain control characters.");
 			return false;
 		}
 	}
@@ -60,5 +62,16 @@ _PG_init(void)
 							   check_schema_setting,
 							   NULL,
 							   NULL);
+	DefineCustomBoolVariable("mlflow_purge.progress",
+							 "Reports every table as it is purged, and the totals, as NOTICE messages.",
+							 "Off: the same messages are logged at DEBUG1, so the default output of the purge "
+							 "functions does not change.",
+							 &mlflow_purge_progress_setting,
+							 false,
+							 PGC_USERSET,
+							 0,
+							 NULL,
+							 NULL,
+							 NULL);
 	MarkGUCPrefixReserved("mlflow_purge");
 }

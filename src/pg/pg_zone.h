@@ -10,13 +10,33 @@
 extern "C" {
 #include "postgres.h"
 
+#include "access/tupdesc.h"
 #include "fmgr.h"
+#include "utils/timestamp.h"
 }
 
 #include "core/door.h"
 
 /* GUC mlflow_purge.schema: the schema holding MLflow's tables. */
 extern char *mlflow_purge_schema_setting;
+/* GUC mlflow_purge.progress: per-table progress as NOTICE (on) or DEBUG1 (off, the default). */
+extern bool mlflow_purge_progress_setting;
+
+/* What the audit log records about a call besides its counts: the function and its arguments. */
+#define AUDIT_MAX_ARGS 4
+typedef struct AuditCall {
+	const char *function;
+	int			nargs;
+	const char *names[AUDIT_MAX_ARGS];
+	const char *values[AUDIT_MAX_ARGS]; /* text form; NULL for an SQL NULL */
+} AuditCall;
+
+/* What executing a program produced besides the per-table counts. */
+typedef struct PurgeOutcome {
+	const char *schema;
+	int64		artifacts_queued; /* a dry run: how many would be queued */
+	int64		total_rows;
+} PurgeOutcome;
 
 /* Values of the six parameters every program statement is executed with (core/sql_text.hpp). */
 #define PURGE_PARAM_COUNT 6
@@ -25,8 +45,9 @@ typedef struct PurgeBindings {
 	char nulls[PURGE_PARAM_COUNT]; /* ' ' or 'n', as SPI wants them */
 } PurgeBindings;
 
-/* catalog_reader.cpp: the catalog facts of `schema`, read over SPI (connected). */
-MpCatalog *read_mlflow_catalog(const char *schema);
+/* catalog_reader.cpp: the catalog facts of `schema`, read over SPI (connected); the indexes
+ * only when asked (the preflight). */
+MpCatalog *read_mlflow_catalog(const char *schema, bool with_indexes);
 
 /* errors.cpp */
 int sqlstate_for_status(int status_kind);
@@ -35,7 +56,18 @@ void raise_program_message(int elevel, const MpProgram *program, const MpMessage
                            const char *sample);
 
 /* program_executor.cpp: runs the program over SPI (connected); counts[i] gets table i's rows. */
-void execute_purge_program(const MpProgram *program, PurgeBindings *bindings, int64 *counts);
+void execute_purge_program(const MpProgram *program, PurgeBindings *bindings, int64 *counts,
+						   PurgeOutcome *outcome);
+/* Runs a preflight program (MP_STEP_FINDINGS steps) over SPI (connected), appending its rows
+ * (finding, object, detail, fix) to `store`, allocated in `store_context`. */
+void execute_check_program(const MpProgram *program, Oid namespace_oid, struct Tuplestorestate *store,
+						   TupleDesc desc, MemoryContext store_context);
+
+/* bookkeeping.cpp: the extension's own tables, written as the extension owner (SPI connected). */
+bool bookkeeping_installed(void);
+int64 queue_artifacts(const char *schema, Datum entity_types, Datum entity_ids, Datum locations);
+void write_audit_row(const AuditCall *call, const MpProgram *program, const int64 *counts,
+					 const PurgeOutcome *outcome, TimestampTz started_at);
 
 /* privileges.cpp: refuses, naming every table, when the caller lacks a privilege the program needs. */
 void check_table_privileges(const MpProgram *program, Oid namespace_oid);

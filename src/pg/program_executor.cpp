@@ -14,7 +14,23 @@ extern "C" {
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
+#include "utils/acl.h"
 #include "utils/lsyscache.h"
+#include "utils/timestamp.h"
+#include "utils/tuplestore.h"
+}
+
+/* Progress goes to the client only when asked: the default output of the functions is stable. */
+static int
+progress_level(void)
+{
+	return mlflow_purge_progress_setting ? NOTICE : DEBUG1;
+}
+
+static double
+elapsed_ms(TimestampTz since)
+{
+	return (double) (GetCurrentTimestamp() - since) / 1000.0;
 }
 
 /* The types of $1..$6, in the order core/sql_text.hpp declares them. */
@@ -156,13 +172,43 @@ explicit_target_vanished(const MpProgram *program, const MpStep *lock, PurgeBind
 	return false;
 }
 
-void
-execute_purge_program(const MpProgram *program, PurgeBindings *bindings, int64 *counts)
+/* QueueArtifacts: the locations are read with the caller's rights, queued as the owner. */
+static void
+queue_step_artifacts(const MpProgram *program, const MpStep *step, PurgeBindings *bindings, PurgeOutcome *outcome)
 {
+	int			rc = run_statement(program, step, bindings);
+	bool		isnull;
+	Datum		types;
+	Datum		ids;
+	Datum		locations;
+	ArrayType  *array;
+	int			n;
+
+	expect_rows(rc, 1);
+	types = PointerGetDatum(DatumGetArrayTypePCopy(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull)));
+	ids = PointerGetDatum(DatumGetArrayTypePCopy(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull)));
+	locations = PointerGetDatum(DatumGetArrayTypePCopy(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull)));
+	SPI_freetuptable(SPI_tuptable);
+	array = DatumGetArrayTypeP(locations);
+	n = ArrayGetNItems(ARR_NDIM(array), ARR_DIMS(array));
+	if (program->dry_run || n == 0)
+		outcome->artifacts_queued += n;
+	else
+		outcome->artifacts_queued += queue_artifacts(outcome->schema, types, ids, locations);
+	SPI_tuptable = NULL;
+}
+
+void
+execute_purge_program(const MpProgram *program, PurgeBindings *bindings, int64 *counts, PurgeOutcome *outcome)
+{
+	TimestampTz started = GetCurrentTimestamp();
+	int			tables_done = 0;
+
 	for (int i = 0; i < program->nsteps; i++)
 	{
 		const MpStep *step = &program->steps[i];
 		int			rc;
+		TimestampTz step_started = GetCurrentTimestamp();
 
 		CHECK_FOR_INTERRUPTS();
 		if (step->needs_targets && slot_is_empty(bindings, 1) && slot_is_empty(bindings, 2))
@@ -191,7 +237,7 @@ execute_purge_program(const MpProgram *program, PurgeBindings *bindings, int64 *
 				if (SPI_processed == 0 && step->explicit_target)
 				{
 					if (explicit_target_vanished(program, step, bindings))
-						return;
+						return;		/* nothing purged: zero counts, still audited */
 				}
 				set_slot_from_result(bindings, step->slot, 1, step->append != 0);
 				break;
@@ -213,16 +259,91 @@ execute_purge_program(const MpProgram *program, PurgeBindings *bindings, int64 *
 				if (rc != SPI_OK_DELETE)
 					elog(ERROR, "mlflow_purge: DELETE returned %s", SPI_result_code_string(rc));
 				counts[step->table_index] += (int64) SPI_processed;
+				outcome->total_rows += (int64) SPI_processed;
+				tables_done++;
+				ereport(progress_level(),
+						(errmsg("mlflow_purge: %s: " INT64_FORMAT " rows deleted in %.1f ms",
+								program->text + program->tables[step->table_index], (int64) SPI_processed,
+								elapsed_ms(step_started))));
 				break;
 			case MP_STEP_COUNT:
-				rc = run_statement(program, step, bindings);
-				expect_rows(rc, 1);
-				counts[step->table_index] += int8_cell(1);
+				{
+					int64		rows;
+
+					rc = run_statement(program, step, bindings);
+					expect_rows(rc, 1);
+					rows = int8_cell(1);
+					counts[step->table_index] += rows;
+					outcome->total_rows += rows;
+					tables_done++;
+					ereport(progress_level(),
+							(errmsg("mlflow_purge: %s: " INT64_FORMAT " rows would be deleted (dry run), counted in %.1f ms",
+									program->text + program->tables[step->table_index], rows,
+									elapsed_ms(step_started))));
+					break;
+				}
+			case MP_STEP_QUEUE_ARTIFACTS:
+				if (bookkeeping_installed())
+					queue_step_artifacts(program, step, bindings, outcome);
 				break;
 			default:
 				elog(ERROR, "mlflow_purge: unknown program step %d", step->kind);
 		}
 		if (SPI_tuptable)
 			SPI_freetuptable(SPI_tuptable);
+	}
+	ereport(progress_level(),
+			(errmsg("mlflow_purge: %s " INT64_FORMAT " rows from %d tables in %.1f ms; " INT64_FORMAT
+					" artifact locations %s",
+					program->dry_run ? "dry run: would delete" : "purged", outcome->total_rows, tables_done,
+					elapsed_ms(started), outcome->artifacts_queued, program->dry_run ? "would be queued" : "queued")));
+}
+
+/*
+ * The preflight: every step returns rows (finding, object, detail, fix). A step that reads a
+ * table the caller may not read is skipped: the privilege finding says so instead.
+ */
+void
+execute_check_program(const MpProgram *program, Oid namespace_oid, Tuplestorestate *store, TupleDesc desc,
+					  MemoryContext store_context)
+{
+	PurgeBindings bindings;
+
+	memset(&bindings, 0, sizeof(bindings));
+	memset(bindings.nulls, 'n', sizeof(bindings.nulls));
+	for (int i = 0; i < program->nsteps; i++)
+	{
+		const MpStep *step = &program->steps[i];
+		int			rc;
+
+		CHECK_FOR_INTERRUPTS();
+		if (step->kind != MP_STEP_FINDINGS)
+			elog(ERROR, "mlflow_purge: unexpected preflight step %d", step->kind);
+		if (step->requires_select)
+		{
+			Oid			relid = get_relname_relid(program->text + step->requires_select, namespace_oid);
+
+			if (!OidIsValid(relid) || pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
+				continue;
+		}
+		rc = SPI_execute(program->text + step->sql, true, 0);
+		expect_rows(rc, 0);
+		for (uint64 row = 0; row < SPI_processed; row++)
+		{
+			Datum		values[4];
+			bool		nulls[4];
+			MemoryContext old = MemoryContextSwitchTo(store_context);
+
+			for (int c = 0; c < 4; c++)
+			{
+				char	   *text = SPI_getvalue(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, c + 1);
+
+				nulls[c] = text == NULL;
+				values[c] = nulls[c] ? (Datum) 0 : CStringGetTextDatum(text);
+			}
+			tuplestore_putvalues(store, desc, values, nulls);
+			MemoryContextSwitchTo(old);
+		}
+		SPI_freetuptable(SPI_tuptable);
 	}
 }

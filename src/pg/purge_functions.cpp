@@ -16,6 +16,7 @@ extern "C" {
 #include "funcapi.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/lsyscache.h"
 #include "utils/tuplestore.h"
 }
 
@@ -24,6 +25,7 @@ PG_FUNCTION_INFO_V1(mlflow_purge_experiment);
 PG_FUNCTION_INFO_V1(mlflow_purge_experiment_by_name);
 PG_FUNCTION_INFO_V1(mlflow_purge_run);
 PG_FUNCTION_INFO_V1(mlflow_purge_deleted);
+PG_FUNCTION_INFO_V1(mlflow_purge_check);
 }
 
 static Datum
@@ -58,8 +60,36 @@ read_common_arguments(FunctionCallInfo fcinfo, int dry_run_arg, MpRequest *reque
 	request->model_versions = text_arg(fcinfo, dry_run_arg + 1);
 }
 
+/* Records argument `n` of the call for the audit log, by its SQL name, in text form. */
+static void
+audit_argument(AuditCall *call, FunctionCallInfo fcinfo, int n, const char *name)
+{
+	Oid			type = get_fn_expr_argtype(fcinfo->flinfo, n);
+	Oid			output;
+	bool		varlena;
+
+	call->names[call->nargs] = name;
+	call->values[call->nargs] = NULL;
+	if (!PG_ARGISNULL(n) && OidIsValid(type))
+	{
+		getTypeOutputInfo(type, &output, &varlena);
+		call->values[call->nargs] = OidOutputFunctionCall(output, PG_GETARG_DATUM(n));
+	}
+	call->nargs++;
+}
+
+static void
+audit_arguments(AuditCall *call, FunctionCallInfo fcinfo, const char *function, const char *const *names, int n)
+{
+	memset(call, 0, sizeof(*call));
+	call->function = function;
+	for (int i = 0; i < n && i < AUDIT_MAX_ARGS; i++)
+		audit_argument(call, fcinfo, i, names[i]);
+}
+
+/* Calls mp_plan_purge or mp_plan_check (request NULL), growing the buffers once if needed. */
 static MpProgram *
-plan_purge(const MpCatalog *catalog, const MpRequest *request)
+plan_program(const MpCatalog *catalog, const MpRequest *request)
 {
 	MpProgram  *program = (MpProgram *) palloc0(sizeof(MpProgram));
 	MpStatus   *status = (MpStatus *) palloc0(sizeof(MpStatus));
@@ -73,7 +103,7 @@ plan_purge(const MpCatalog *catalog, const MpRequest *request)
 		program->steps = (MpStep *) palloc0(sizeof(MpStep) * program->steps_capacity);
 		program->tables = (uint32_t *) palloc0(sizeof(uint32_t) * program->tables_capacity);
 		program->text = (char *) palloc0(program->text_capacity);
-		rc = mp_plan_purge(catalog, request, program, status);
+		rc = request ? mp_plan_purge(catalog, request, program, status) : mp_plan_check(catalog, program, status);
 		if (rc != MP_BUFFER_TOO_SMALL)
 			break;
 		program->steps_capacity = program->nsteps;
@@ -85,43 +115,57 @@ plan_purge(const MpCatalog *catalog, const MpRequest *request)
 	return program;
 }
 
-static Datum
-run_purge(FunctionCallInfo fcinfo, const MpRequest *request, PurgeBindings *bindings)
+static Oid
+mlflow_namespace(const char *schema)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	MemoryContext caller_context;
-	const char *schema = mlflow_purge_schema_setting ? mlflow_purge_schema_setting : "public";
-	Oid			namespace_oid;
-	MemoryContext spi_context;
-	MpCatalog  *catalog;
-	MpProgram  *program;
-	int64	   *counts;
+	Oid			namespace_oid = get_namespace_oid(schema, true);
 
-	InitMaterializedSRF(fcinfo, 0);
-	caller_context = CurrentMemoryContext;
-
-	namespace_oid = get_namespace_oid(schema, true);
 	if (!OidIsValid(namespace_oid))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_SCHEMA_NAME),
 				 errmsg("schema \"%s\" does not exist", schema),
 				 errdetail("mlflow_purge.schema names the schema that holds the MLflow tracking tables."),
 				 errhint("SET mlflow_purge.schema TO the MLflow schema, or ALTER DATABASE ... SET it.")));
+	return namespace_oid;
+}
+
+static Datum
+run_purge(FunctionCallInfo fcinfo, const MpRequest *request, PurgeBindings *bindings, const AuditCall *call)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	MemoryContext caller_context;
+	const char *schema = mlflow_purge_schema_setting ? mlflow_purge_schema_setting : "public";
+	TimestampTz started_at = GetCurrentTimestamp();
+	Oid			namespace_oid;
+	MemoryContext spi_context;
+	MpCatalog  *catalog;
+	MpProgram  *program;
+	int64	   *counts;
+	PurgeOutcome outcome;
+
+	InitMaterializedSRF(fcinfo, 0);
+	caller_context = CurrentMemoryContext;
+	memset(&outcome, 0, sizeof(outcome));
+	outcome.schema = schema;
+
+	namespace_oid = mlflow_namespace(schema);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "mlflow_purge: SPI_connect failed");
 	spi_context = CurrentMemoryContext;
 
-	catalog = read_mlflow_catalog(schema);
+	catalog = read_mlflow_catalog(schema, false);
 
 	/* The program and the counts outlive SPI_finish: allocate them in the caller's context. */
 	MemoryContextSwitchTo(caller_context);
-	program = plan_purge(catalog, request);
+	program = plan_program(catalog, request);
 	counts = (int64 *) palloc0(sizeof(int64) * (program->ntables + 1));
 	MemoryContextSwitchTo(spi_context);
 
 	check_table_privileges(program, namespace_oid);
-	execute_purge_program(program, bindings, counts);
+	execute_purge_program(program, bindings, counts, &outcome);
+	if (bookkeeping_installed())
+		write_audit_row(call, program, counts, &outcome, started_at);
 
 	SPI_finish();
 
@@ -156,7 +200,13 @@ mlflow_purge_experiment(PG_FUNCTION_ARGS)
 		bindings.values[0] = PointerGetDatum(construct_array(&id, 1, INT4OID, 4, true, TYPALIGN_INT));
 	}
 	read_common_arguments(fcinfo, 1, &request);
-	return run_purge(fcinfo, &request, &bindings);
+	{
+		static const char *const names[] = {"experiment_id", "dry_run", "model_versions"};
+		AuditCall	call;
+
+		audit_arguments(&call, fcinfo, "mlflow_purge_experiment", names, 3);
+		return run_purge(fcinfo, &request, &bindings, &call);
+	}
 }
 
 /* mlflow_purge_experiment_by_name(name text, workspace text, dry_run boolean, model_versions text) */
@@ -182,7 +232,13 @@ mlflow_purge_experiment_by_name(PG_FUNCTION_ARGS)
 		bindings.nulls[3] = ' ';
 	}
 	read_common_arguments(fcinfo, 2, &request);
-	return run_purge(fcinfo, &request, &bindings);
+	{
+		static const char *const names[] = {"name", "workspace", "dry_run", "model_versions"};
+		AuditCall	call;
+
+		audit_arguments(&call, fcinfo, "mlflow_purge_experiment_by_name", names, 4);
+		return run_purge(fcinfo, &request, &bindings, &call);
+	}
 }
 
 /* mlflow_purge_run(run_id text, dry_run boolean, model_versions text) */
@@ -203,7 +259,13 @@ mlflow_purge_run(PG_FUNCTION_ARGS)
 		bindings.values[1] = PointerGetDatum(construct_array(&id, 1, TEXTOID, -1, false, TYPALIGN_INT));
 	}
 	read_common_arguments(fcinfo, 1, &request);
-	return run_purge(fcinfo, &request, &bindings);
+	{
+		static const char *const names[] = {"run_id", "dry_run", "model_versions"};
+		AuditCall	call;
+
+		audit_arguments(&call, fcinfo, "mlflow_purge_run", names, 3);
+		return run_purge(fcinfo, &request, &bindings, &call);
+	}
 }
 
 /* mlflow_purge_deleted(older_than interval, max_runs integer, dry_run boolean, model_versions text) */
@@ -230,5 +292,41 @@ mlflow_purge_deleted(PG_FUNCTION_ARGS)
 		bindings.nulls[5] = ' ';
 	}
 	read_common_arguments(fcinfo, 2, &request);
-	return run_purge(fcinfo, &request, &bindings);
+	{
+		static const char *const names[] = {"older_than", "max_runs", "dry_run", "model_versions"};
+		AuditCall	call;
+
+		audit_arguments(&call, fcinfo, "mlflow_purge_deleted", names, 4);
+		return run_purge(fcinfo, &request, &bindings, &call);
+	}
+}
+
+/*
+ * mlflow_purge_check(): the preflight report, one row per finding. Reads only: the catalog
+ * (with indexes), the caller's privileges and the MLflow schema revision.
+ */
+extern "C" Datum
+mlflow_purge_check(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	MemoryContext caller_context;
+	const char *schema = mlflow_purge_schema_setting ? mlflow_purge_schema_setting : "public";
+	Oid			namespace_oid;
+	MemoryContext spi_context;
+	MpCatalog  *catalog;
+	MpProgram  *program;
+
+	InitMaterializedSRF(fcinfo, 0);
+	caller_context = CurrentMemoryContext;
+	namespace_oid = mlflow_namespace(schema);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "mlflow_purge: SPI_connect failed");
+	spi_context = CurrentMemoryContext;
+	catalog = read_mlflow_catalog(schema, true);
+	program = plan_program(catalog, NULL);
+	execute_check_program(program, namespace_oid, rsinfo->setResult, rsinfo->setDesc, caller_context);
+	MemoryContextSwitchTo(spi_context);
+	SPI_finish();
+	return (Datum) 0;
 }

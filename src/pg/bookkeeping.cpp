@@ -1,0 +1,173 @@
+/*
+ * The extension's own bookkeeping tables (schema mlflow_purge): the audit log and the artifact
+ * outbox. PG zone.
+ *
+ * Rows are written with the extension owner's identity (pg_cron's pattern): the purge role
+ * needs no privilege on these tables and cannot forge or remove rows. The owner's identity is
+ * taken only around these INSERTs, with a pinned search_path, and restored before anything
+ * touches a user table; an error while elevated aborts the transaction, which restores the
+ * caller's identity itself. The writes are part of the caller's transaction: a purge that
+ * rolls back leaves neither an audit row nor outbox rows.
+ */
+#include "pg/pg_zone.h"
+
+extern "C" {
+#include "access/htup_details.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_extension.h"
+#include "catalog/pg_type.h"
+#include "commands/extension.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/lsyscache.h"
+#include "utils/syscache.h"
+}
+
+#define BOOKKEEPING_SCHEMA "mlflow_purge"
+
+typedef struct OwnerIdentity {
+	Oid			saved_user;
+	int			saved_context;
+	int			guc_level;
+} OwnerIdentity;
+
+static Oid
+extension_owner(void)
+{
+	Oid			extension = get_extension_oid("mlflow_purge", false);
+	HeapTuple	tuple = SearchSysCache1(EXTENSIONOID, ObjectIdGetDatum(extension));
+	Oid			owner;
+
+	if (!HeapTupleIsValid(tuple))
+		elog(ERROR, "mlflow_purge: extension %u not found", extension);
+	owner = ((Form_pg_extension) GETSTRUCT(tuple))->extowner;
+	ReleaseSysCache(tuple);
+	return owner;
+}
+
+static void
+become_extension_owner(OwnerIdentity *identity)
+{
+	Oid			owner = extension_owner();
+
+	GetUserIdAndSecContext(&identity->saved_user, &identity->saved_context);
+	SetUserIdAndSecContext(owner, identity->saved_context | SECURITY_LOCAL_USERID_CHANGE);
+	identity->guc_level = NewGUCNestLevel();
+	(void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true,
+							 0, false);
+}
+
+static void
+restore_caller(const OwnerIdentity *identity)
+{
+	AtEOXact_GUC(true, identity->guc_level);
+	SetUserIdAndSecContext(identity->saved_user, identity->saved_context);
+}
+
+/*
+ * The tables arrived with version 1.1.0. A database still at 1.0.0 (the library is shared by
+ * all versions) purges as 1.0.0 did, without bookkeeping, until ALTER EXTENSION ... UPDATE.
+ */
+bool
+bookkeeping_installed(void)
+{
+	Oid			schema = get_namespace_oid(BOOKKEEPING_SCHEMA, true);
+
+	return OidIsValid(schema) && OidIsValid(get_relname_relid("audit_log", schema)) &&
+		OidIsValid(get_relname_relid("artifact_outbox", schema));
+}
+
+static const char *const queue_sql =
+	"INSERT INTO " BOOKKEEPING_SCHEMA ".artifact_outbox (mlflow_schema, entity_type, entity_id, artifact_location) "
+	"SELECT $1, u.entity_type, u.entity_id, u.location "
+	"FROM ROWS FROM (pg_catalog.unnest($2), pg_catalog.unnest($3), pg_catalog.unnest($4)) AS u(entity_type, entity_id, location)";
+
+int64
+queue_artifacts(const char *schema, Datum entity_types, Datum entity_ids, Datum locations)
+{
+	Oid			types[4] = {NAMEOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID};
+	Datum		values[4];
+	OwnerIdentity identity;
+	int			rc;
+	int64		queued;
+
+	values[0] = DirectFunctionCall1(namein, CStringGetDatum(schema));
+	values[1] = entity_types;
+	values[2] = entity_ids;
+	values[3] = locations;
+	become_extension_owner(&identity);
+	rc = SPI_execute_with_args(queue_sql, 4, types, values, NULL, false, 0);
+	if (rc != SPI_OK_INSERT)
+		elog(ERROR, "mlflow_purge: queueing artifact locations failed: %s", SPI_result_code_string(rc));
+	queued = (int64) SPI_processed;
+	restore_caller(&identity);
+	return queued;
+}
+
+static const char *const audit_sql =
+	"INSERT INTO " BOOKKEEPING_SCHEMA ".audit_log (started_at, role_name, session_role, function_name, arguments, "
+	"  mlflow_schema, dry_run, table_counts, total_rows, artifacts_queued, duration_ms) "
+	"SELECT $1, $2, $3, $4, pg_catalog.jsonb_object($5, $6), $7, $8, "
+	"  COALESCE((SELECT pg_catalog.jsonb_object_agg(u.table_name, u.row_count) "
+	"            FROM ROWS FROM (pg_catalog.unnest($9), pg_catalog.unnest($10)) AS u(table_name, row_count)), "
+	"           CAST('{}' AS pg_catalog.jsonb)), $11, $12, $13";
+
+static Datum
+text_array(const char *const *items, int n)
+{
+	Datum	   *elements = (Datum *) palloc(sizeof(Datum) * (n + 1));
+	bool	   *nulls = (bool *) palloc(sizeof(bool) * (n + 1));
+	int			dims[1] = {n};
+	int			lbs[1] = {1};
+
+	for (int i = 0; i < n; i++)
+	{
+		nulls[i] = items[i] == NULL;
+		elements[i] = nulls[i] ? (Datum) 0 : CStringGetTextDatum(items[i]);
+	}
+	if (n == 0)
+		return PointerGetDatum(construct_empty_array(TEXTOID));
+	return PointerGetDatum(construct_md_array(elements, nulls, 1, dims, lbs, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
+void
+write_audit_row(const AuditCall *call, const MpProgram *program, const int64 *counts, const PurgeOutcome *outcome,
+				TimestampTz started_at)
+{
+	Oid			types[13] = {TIMESTAMPTZOID, NAMEOID, NAMEOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID, NAMEOID,
+							 BOOLOID, TEXTARRAYOID, INT8ARRAYOID, INT8OID, INT8OID, FLOAT8OID};
+	Datum		values[13];
+	const char **tables = (const char **) palloc(sizeof(char *) * (program->ntables + 1));
+	Datum	   *count_datums = (Datum *) palloc(sizeof(Datum) * (program->ntables + 1));
+	OwnerIdentity identity;
+	int			rc;
+
+	for (int i = 0; i < program->ntables; i++)
+	{
+		tables[i] = program->text + program->tables[i];
+		count_datums[i] = Int64GetDatum(counts[i]);
+	}
+	values[0] = TimestampTzGetDatum(started_at);
+	values[1] = DirectFunctionCall1(namein, CStringGetDatum(GetUserNameFromId(GetUserId(), false)));
+	values[2] = DirectFunctionCall1(namein, CStringGetDatum(GetUserNameFromId(GetSessionUserId(), false)));
+	values[3] = CStringGetTextDatum(call->function);
+	values[4] = text_array(call->names, call->nargs);
+	values[5] = text_array(call->values, call->nargs);
+	values[6] = DirectFunctionCall1(namein, CStringGetDatum(outcome->schema));
+	values[7] = BoolGetDatum(program->dry_run != 0);
+	values[8] = text_array(tables, program->ntables);
+	values[9] = PointerGetDatum(construct_array(count_datums, program->ntables, INT8OID, 8, FLOAT8PASSBYVAL,
+												TYPALIGN_DOUBLE));
+	values[10] = Int64GetDatum(outcome->total_rows);
+	values[11] = Int64GetDatum(outcome->artifacts_queued);
+	values[12] = Float8GetDatum((double) (GetCurrentTimestamp() - started_at) / 1000.0);
+
+	become_extension_owner(&identity);
+	rc = SPI_execute_with_args(audit_sql, 13, types, values, NULL, false, 0);
+	if (rc != SPI_OK_INSERT)
+		elog(ERROR, "mlflow_purge: writing the audit row failed: %s", SPI_result_code_string(rc));
+	restore_caller(&identity);
+}

@@ -1,0 +1,59 @@
+-- ops_preflight: mlflow_purge_check() reports unindexed foreign keys the purge walks (with the
+-- fix), missing privileges, links the extension does not know, and the MLflow schema revision.
+SET client_min_messages = warning;
+
+-- ======================== MLflow 2.9.2 ========================
+CREATE DATABASE ops_preflight_2_9_2 TEMPLATE mlflow_2_9_2;
+\c ops_preflight_2_9_2
+SET client_min_messages = warning;
+CREATE EXTENSION mlflow_purge;
+SELECT finding, object, CASE WHEN finding = 'schema_version' THEN detail END AS version, fix FROM mlflow_purge_check() ORDER BY 1, 2;
+-- the fix it prints works, and the finding goes away
+CREATE INDEX runs_experiment_id_idx ON runs (experiment_id);
+SELECT finding, object FROM mlflow_purge_check() WHERE finding = 'missing_index' ORDER BY 1, 2;
+-- a DBA's table linking to runs without a foreign key: an unknown link
+CREATE TABLE run_costs (run_uuid varchar(32), dollars numeric);
+SELECT finding, object FROM mlflow_purge_check() WHERE finding = 'unknown_link' ORDER BY 1, 2;
+-- a role that may call it but may not delete: every missing privilege, with the GRANT
+CREATE ROLE ops_preflight_reader;
+GRANT EXECUTE ON FUNCTION mlflow_purge_check() TO ops_preflight_reader;
+GRANT SELECT ON ALL TABLES IN SCHEMA public TO ops_preflight_reader;
+GRANT DELETE ON metrics, params TO ops_preflight_reader;
+SET ROLE ops_preflight_reader;
+SELECT finding, object, fix FROM mlflow_purge_check() WHERE finding = 'missing_privilege' ORDER BY 1, 2;
+RESET ROLE;
+-- without SELECT on alembic_version, no revision row (and the privilege finding says why)
+REVOKE SELECT ON alembic_version FROM ops_preflight_reader;
+SET ROLE ops_preflight_reader;
+SELECT finding, object, fix FROM mlflow_purge_check() WHERE object = 'alembic_version' ORDER BY 1, 2;
+RESET ROLE;
+-- a foreign key from another schema: the purge would refuse, the preflight says so
+CREATE SCHEMA dba;
+CREATE TABLE dba.run_notes (run_uuid varchar(32) REFERENCES public.runs (run_uuid), note text);
+SELECT finding, object, detail, fix FROM mlflow_purge_check() WHERE finding = 'foreign_schema_link' ORDER BY 1, 2;
+INSERT INTO dba.run_notes VALUES ('a2000000000000000000000000000001', 'a note on a purged run');
+\set VERBOSITY sqlstate
+SELECT * FROM mlflow_purge_experiment(2);
+\set VERBOSITY default
+DROP SCHEMA dba CASCADE;
+DROP TABLE run_costs;
+REVOKE ALL ON ALL TABLES IN SCHEMA public FROM ops_preflight_reader;
+REVOKE ALL ON FUNCTION mlflow_purge_check() FROM ops_preflight_reader;
+DROP ROLE ops_preflight_reader;
+\c contrib_regression
+SET client_min_messages = warning;
+DROP DATABASE ops_preflight_2_9_2;
+
+-- ======================== MLflow 3.11.2.dev0 ========================
+CREATE DATABASE ops_preflight_3_11 TEMPLATE mlflow_3_11;
+\c ops_preflight_3_11
+SET client_min_messages = warning;
+CREATE EXTENSION mlflow_purge;
+SELECT finding, object, CASE WHEN finding = 'schema_version' THEN detail END AS version, fix FROM mlflow_purge_check() ORDER BY 1, 2;
+-- a schema that is not MLflow's
+SET mlflow_purge.schema = 'pg_catalog';
+SELECT finding, object FROM mlflow_purge_check() ORDER BY 1, 2;
+RESET mlflow_purge.schema;
+\c contrib_regression
+SET client_min_messages = warning;
+DROP DATABASE ops_preflight_3_11;

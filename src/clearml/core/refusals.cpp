@@ -20,8 +20,8 @@ std::optional<Refusal> refuse_tenant_id(const std::string& tenant_id, bool allow
                    "copy the id from system.get_companies or the company collection"};
   }
   if (std::find(protected_company_ids.begin(), protected_company_ids.end(), tenant_id) != protected_company_ids.end()) {
-    return Refusal{"default_company",
-                   (boost::format("'%1%' is the server's default company") % tenant_id).str(),
+    return Refusal{"protected_company",
+                   (boost::format("'%1%' is protected: the server's default company or a --protect-company") % tenant_id).str(),
                    "the default company holds the server's own users and is re-created at start-up; it is never purged"};
   }
   return std::nullopt;

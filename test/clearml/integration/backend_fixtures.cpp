@@ -102,6 +102,16 @@ nlohmann::json MongoFixture::find_all(const std::string& db, const std::string& 
   return out;
 }
 
+void MongoFixture::delete_by_id(const std::string& db, const std::string& collection, const std::string& id) {
+  mongoc_collection_t* coll = mongoc_client_get_collection(impl_->client, db.c_str(), collection.c_str());
+  bson_t* filter = BCON_NEW("_id", BCON_UTF8(id.c_str()));
+  bson_error_t error;
+  const bool ok = mongoc_collection_delete_one(coll, filter, nullptr, nullptr, &error);
+  bson_destroy(filter);
+  mongoc_collection_destroy(coll);
+  if (!ok) throw std::runtime_error(std::string("delete: ") + error.message);
+}
+
 void MongoFixture::drop(const std::string& db) {
   mongoc_database_t* database = mongoc_client_get_database(impl_->client, db.c_str());
   bson_error_t error;

@@ -21,6 +21,7 @@ class MongoFixture {
   std::map<std::string, std::string> snapshot(const std::string& db);
   nlohmann::json find_all(const std::string& db, const std::string& collection);
   void drop(const std::string& db);
+  void delete_by_id(const std::string& db, const std::string& collection, const std::string& id);
 
  private:
   struct Impl;

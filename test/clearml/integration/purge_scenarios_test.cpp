@@ -269,9 +269,11 @@ TEST(mongo_emulator_crash_resume, after_company) { crash_then_resume("company");
 // Refusals: each leaves every backend exactly as it was.
 class mongo_emulator_refusals : public ::testing::Test {
  protected:
-  void expect_refused(PurgeScenario& s, const std::vector<std::string>& args, int code = 1) {
+  // reason: a phrase the refusal or error message must contain, so each case fails for its own reason.
+  void expect_refused(PurgeScenario& s, const std::vector<std::string>& args, int code, const std::string& reason) {
     const RunResult r = s.run(args);
     EXPECT_EQ(r.exit_code, code) << describe(r);
+    EXPECT_NE((r.out + r.err).find(reason), std::string::npos) << "expected '" << reason << "'\n" << describe(r);
     EXPECT_TRUE(same_snapshot(s.before_, s.now()));
   }
   Scenario scenario;
@@ -285,21 +287,21 @@ TEST_F(mongo_emulator_refusals, empty_nonstandard_default_and_system_companies) 
     args.insert(args.end(), extra.begin(), extra.end());
     return args;
   };
-  expect_refused(s, with_tenant("", {}));
-  expect_refused(s, with_tenant("ACME-Corp", {}));
-  expect_refused(s, with_tenant("acme*", {"--allow-nonstandard-id"}));
-  expect_refused(s, with_tenant(kDefaultCompany, {"--company-missing-ok"}));
-  expect_refused(s, with_tenant(s.data_.system_tenant.id, {}));
-  expect_refused(s, with_tenant(s.data_.survivor.id, {"--protect-company", s.data_.survivor.id}));
+  expect_refused(s, with_tenant("", {}), 1, "the tenant id is empty");
+  expect_refused(s, with_tenant("ACME-Corp", {}), 1, "not 32 lower-case hex digits");
+  expect_refused(s, with_tenant("acme*", {"--allow-nonstandard-id"}), 1, "characters other than letters");
+  expect_refused(s, with_tenant(kDefaultCompany, {"--company-missing-ok"}), 1, "is protected");
+  expect_refused(s, with_tenant(s.data_.system_tenant.id, {}), 1, "system user(s)");
+  expect_refused(s, with_tenant(s.data_.survivor.id, {"--protect-company", s.data_.survivor.id}), 1, "is protected");
 }
 
 TEST_F(mongo_emulator_refusals, name_mismatch_missing_company_and_undecided_public_items) {
   PurgeScenario s(scenario);
-  expect_refused(s, s.victim_args({"--yes", "--public-items=keep", "--name", "globex"}));
-  expect_refused(s, s.victim_args({"--yes"}));  // public items published from the tenant: decide first
+  expect_refused(s, s.victim_args({"--yes", "--public-items=keep", "--name", "globex"}), 1, "is named 'acme', not 'globex'");
+  expect_refused(s, s.victim_args({"--yes"}), 1, "public item(s)");  // published from the tenant: decide first
   auto unknown = s.args_for(random_hex_id());
   unknown.insert(unknown.end(), {"--fileserver-path", s.env_.fileserver_root, "--yes"});
-  expect_refused(s, unknown);
+  expect_refused(s, unknown, 1, "no company document with _id");
 }
 
 TEST_F(mongo_emulator_refusals, symlinked_tenant_folder_is_not_followed) {
@@ -309,14 +311,14 @@ TEST_F(mongo_emulator_refusals, symlinked_tenant_folder_is_not_followed) {
   fs::rename(victim_dir, s.env_.work_dir + "/moved-away");
   fs::create_directory_symlink(fs::path(s.env_.fileserver_root) / s.data_.survivor.id, victim_dir);
   s.before_ = s.now();
-  expect_refused(s, s.victim_args({"--yes", "--public-items=keep"}));
+  expect_refused(s, s.victim_args({"--yes", "--public-items=keep"}), 1, "symbolic link");
 }
 
 TEST_F(mongo_emulator_refusals, unknown_collections_need_a_decision) {
   Scenario sc;
   sc.seed.unknown_collection = true;
   PurgeScenario s(sc);
-  expect_refused(s, s.victim_args({"--yes", "--public-items=keep"}));
+  expect_refused(s, s.victim_args({"--yes", "--public-items=keep"}), 1, "backend.hyper_datasets");
   const RunResult r = s.run(s.victim_args({"--yes", "--public-items=keep", "--unknown-collections=delete"}));
   ASSERT_EQ(r.exit_code, 0) << describe(r);
   EXPECT_TRUE(same_snapshot(s.expected_after(false, true), s.now()));
@@ -324,14 +326,33 @@ TEST_F(mongo_emulator_refusals, unknown_collections_need_a_decision) {
 
 TEST_F(mongo_emulator_refusals, usage_and_connection_errors) {
   PurgeScenario s(scenario);
-  expect_refused(s, {CLEARML_PURGE_BINARY, "--tenant", s.data_.victim.id}, 2);  // no fileserver choice
-  expect_refused(s, {CLEARML_PURGE_BINARY, "--bogus"}, 2);
+  expect_refused(s, {CLEARML_PURGE_BINARY, "--tenant", s.data_.victim.id}, 2, "--skip-fileserver");
+  expect_refused(s, {CLEARML_PURGE_BINARY, "--bogus"}, 2, "unknown option");
   auto args = s.victim_args({"--yes", "--public-items=keep"});
   const int dead_port = free_loopback_port();
   for (std::size_t i = 0; i + 1 < args.size(); ++i) {
     if (args[i] == "--redis-port") args[i + 1] = std::to_string(dead_port);
   }
-  expect_refused(s, args, 4);
+  expect_refused(s, args, 4, "redis");
+  auto mongo_down = s.victim_args({"--yes", "--public-items=keep"});
+  for (std::size_t i = 0; i + 1 < mongo_down.size(); ++i) {
+    if (mongo_down[i] == "--mongo-uri") mongo_down[i + 1] = "mongodb://127.0.0.1:" + std::to_string(dead_port);
+  }
+  expect_refused(s, mongo_down, 4, "mongodb");
+}
+
+// The company document is gone but data is left (what the enterprise runbook's ES-only job
+// cleans up): refused without --company-missing-ok, completed with it.
+TEST(mongo_emulator_options, leftovers_of_a_deleted_company_need_company_missing_ok) {
+  PurgeScenario s(Scenario{});
+  MongoFixture(s.env_.mongo_uri).delete_by_id(s.data_.backend_db, "company", s.data_.victim.id);
+  s.before_ = s.now();
+  const RunResult refused = s.run(s.victim_args({"--yes", "--public-items=keep"}));
+  EXPECT_EQ(refused.exit_code, 1) << describe(refused);
+  EXPECT_TRUE(same_snapshot(s.before_, s.now()));
+  const RunResult r = s.run(s.victim_args({"--yes", "--public-items=keep", "--company-missing-ok"}));
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_TRUE(same_snapshot(s.expected_after(), s.now()));
 }
 
 // ------------------------------------------------------------------------------------------------

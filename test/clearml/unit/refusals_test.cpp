@@ -33,7 +33,7 @@ TEST(Refusals, ids_are_checked_before_anything_else) {
   in.tenant_id = "ACME";
   EXPECT_EQ(codes(in), (std::vector<std::string>{"bad_id"}));
   in.tenant_id = std::string(kDefaultCompanyId);
-  EXPECT_EQ(codes(in), (std::vector<std::string>{"default_company"}));
+  EXPECT_EQ(codes(in), (std::vector<std::string>{"protected_company"}));
   EXPECT_TRUE(refuse_tenant_id(kId, false, {kId}).has_value());
   EXPECT_FALSE(refuse_tenant_id(kId, false, {}).has_value());
 }

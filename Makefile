@@ -21,9 +21,6 @@ ifeq ($(ERROR_ON_WARNING),1)
 PG_CXXFLAGS += -Werror
 endif
 SHLIB_LINK += -lstdc++
-# Header dependencies: PGXS does not track them, and a stale object with an old struct layout
-# is undefined behaviour, not a build error.
-PG_CXXFLAGS += -MMD -MP
 
 EXTRA_CLEAN = results regression.diffs regression.out $(OBJS:.o=.d)
 
@@ -39,6 +36,12 @@ src/core/%.o: override CPPFLAGS := -Isrc
 src/core/%.o: override CXXFLAGS += -Werror -Wshadow
 src/core/%.bc: override CPPFLAGS := -Isrc
 
+# Header dependencies: PGXS does not track them, and a stale object with an old struct layout
+# is undefined behaviour, not a build error. Only the object compile writes the .d file (the
+# bitcode compile gets PG_CXXFLAGS too and would overwrite it with its own target), and each
+# bitcode file is rebuilt whenever its object is.
+%.o: override CXXFLAGS += -MMD -MP
+$(OBJS:.o=.bc): %.bc: %.o
 -include $(OBJS:.o=.d)
 
 .PHONY: format lint

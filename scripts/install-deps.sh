@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake g++ make pkg-config git ca-certificates
+  build-essential cmake g++ make pkg-config git ca-certificates openssl
   libboost-dev libgtest-dev libgmock-dev
   postgresql-15 postgresql-server-dev-15 postgresql-15-cron libpq-dev
   redis-server libhiredis-dev

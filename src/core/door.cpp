@@ -208,6 +208,7 @@ public:
 			d.slot = static_cast<int>(s.slot);
 			d.append = s.append ? 1 : 0;
 			d.explicit_target = s.explicit_target ? 1 : 0;
+			d.locked_table = program.dry_run ? 0 : Put(s.locked_table);
 			d.needs_targets = s.needs_targets ? 1 : 0;
 			d.table_index = s.table_index;
 			d.sql = Put(s.sql);
@@ -229,7 +230,8 @@ private:
 			total += Size(t);
 		}
 		for (const auto &s : program.steps) {
-			total += Size(s.sql) + Size(s.primary) + Size(s.ambiguous) + Size(s.not_deleted) + Size(s.requires_select);
+			total += Size(s.sql) + Size(s.primary) + Size(s.ambiguous) + Size(s.not_deleted) + Size(s.requires_select) +
+			         Size(s.locked_table);
 		}
 		return total;
 	}

@@ -128,6 +128,7 @@ typedef struct MpStep {
 	int slot;   /* 1: experiment ids ($1), 2: run ids ($2) */
 	int append; /* Lock: extend the slot instead of replacing it */
 	int explicit_target;
+	uint32_t locked_table; /* Lock: table whose rows it locks FOR UPDATE (0 in a dry run) */
 	int needs_targets;
 	int table_index;
 	uint32_t sql;

@@ -145,6 +145,7 @@ private:
 		                                     LockClause(!explicit_target));
 		step.slot = TargetSlot::Experiments;
 		step.explicit_target = explicit_target;
+		step.locked_table = model_.experiments.table;
 		step.primary = {ErrorKind::NotFound, "the experiment was purged by a concurrent call while this call waited for it",
 		                "", ""};
 	}
@@ -157,6 +158,7 @@ private:
 		                                     Ref(Param::ExperimentIds) + ") ORDER BY 1" + LockClause(false));
 		step.slot = TargetSlot::Runs;
 		step.append = append;
+		step.locked_table = model_.runs.table;
 	}
 
 	void AddLockRuns(bool explicit_target) {
@@ -165,6 +167,7 @@ private:
 		                                     ") AND " + IsDeleted("r") + " ORDER BY 1" + LockClause(!explicit_target));
 		step.slot = TargetSlot::Runs;
 		step.explicit_target = explicit_target;
+		step.locked_table = model_.runs.table;
 		step.primary = {ErrorKind::NotFound, "the run was purged by a concurrent call while this call waited for it", "",
 		                ""};
 	}

@@ -46,6 +46,7 @@ struct Step {
 	TargetSlot slot = TargetSlot::Experiments; // Resolve, Lock: where the keys go
 	bool append = false;                        // Lock: add to the slot instead of replacing it
 	bool explicit_target = false;               // Lock: nothing locked means the named target vanished
+	std::string locked_table;                   // Lock: the table whose rows it locks (FOR UPDATE needs UPDATE)
 	bool needs_targets = false;                 // skipped when both target slots are empty
 	int table_index = -1;                       // Delete, Count
 	std::string requires_select;                // Findings: skipped unless the caller may read this table

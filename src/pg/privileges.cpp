@@ -34,12 +34,38 @@ check_table_privileges(const MpProgram *program, Oid namespace_oid)
 		appendStringInfo(&missing, "%s%s (%s)", missing.len ? ", " : "", table,
 						 (granted & ACL_SELECT) ? "DELETE" : (program->dry_run ? "SELECT" : "SELECT, DELETE"));
 	}
+	/* Row locks (SELECT ... FOR UPDATE) need UPDATE on the table or on one of its columns. */
+	Oid		   *lock_checked = (Oid *) palloc0(sizeof(Oid) * (program->nsteps + 1));
+	int			nlock_checked = 0;
+
+	for (int i = 0; i < program->nsteps; i++)
+	{
+		const MpStep *step = &program->steps[i];
+		const char *table;
+		Oid			relid;
+		bool		seen = false;
+
+		if (step->kind != MP_STEP_LOCK || step->locked_table == 0)
+			continue;
+		table = program->text + step->locked_table;
+		relid = get_relname_relid(table, namespace_oid);
+		for (int j = 0; j < nlock_checked; j++)
+			seen = seen || lock_checked[j] == relid;
+		if (!OidIsValid(relid) || seen)
+			continue;
+		lock_checked[nlock_checked++] = relid;
+		if (pg_class_aclcheck(relid, role, ACL_UPDATE) == ACLCHECK_OK ||
+			pg_attribute_aclcheck_all(relid, role, ACL_UPDATE, ACLMASK_ANY) == ACLCHECK_OK)
+			continue;
+		appendStringInfo(&missing, "%s%s (UPDATE on any column, for its row locks)", missing.len ? ", " : "", table);
+	}
 	if (missing.len > 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("permission denied for the MLflow tables this purge %s",
 						program->dry_run ? "reads" : "deletes from"),
 				 errdetail("Role \"%s\" lacks: %s.", GetUserNameFromId(role, false), missing.data),
-				 errhint("Grant %s on those tables to the role, or run the purge as the MLflow schema owner.",
-						 program->dry_run ? "SELECT" : "SELECT and DELETE")));
+				 errhint("Grant %s, or run the purge as the MLflow schema owner.",
+						 program->dry_run ? "SELECT on those tables"
+						 : "SELECT and DELETE on those tables and UPDATE on one column of the locked ones")));
 }

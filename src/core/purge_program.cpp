@@ -216,12 +216,21 @@ private:
 			experiments_filter += " AND " + OldEnough(exp_time);
 			runs_filter += " AND " + OldEnough(rn_time);
 		}
+		// Run counts matter only under max_runs. runs.experiment_id has no index in any MLflow
+		// version, so they come from one grouped pass over runs, not one scan per experiment.
+		std::string run_count = "CAST(0 AS pg_catalog.int8)";
+		std::string experiments_from = experiments_ + " AS e";
+		if (request_.max_runs) {
+			run_count = "COALESCE(rc.n, 0)";
+			experiments_from += " LEFT JOIN (SELECT " + Column("c", ExperimentKey()) + " AS experiment_id, "
+			                    "pg_catalog.count(*) AS n FROM " + runs_ + " AS c GROUP BY 1) AS rc ON rc.experiment_id " +
+			                    Op("=") + " " + Column("e", ExperimentKey());
+		}
 		std::string sql =
 		    "WITH candidate AS ("
 		    "SELECT 0 AS kind, " + Column("e", ExperimentKey()) + " AS experiment_id, CAST(NULL AS pg_catalog.text) AS run_id, " +
-		    exp_time + " AS deleted_at, (SELECT pg_catalog.count(*) FROM " + runs_ + " AS c WHERE " +
-		    Column("c", ExperimentKey()) + " " + Op("=") + " " + Column("e", ExperimentKey()) + ") AS run_count FROM " +
-		    experiments_ + " AS e WHERE " + experiments_filter +
+		    exp_time + " AS deleted_at, " + run_count + " AS run_count FROM " + experiments_from + " WHERE " +
+		    experiments_filter +
 		    " UNION ALL "
 		    "SELECT 1, CAST(NULL AS pg_catalog.int4), CAST(" + Column("r", RunKey()) + " AS pg_catalog.text), " + rn_time +
 		    ", 1 FROM " + runs_ + " AS r WHERE " + runs_filter +

@@ -1,0 +1,95 @@
+#include "adapters/mlflow_artifacts_store.hpp"
+
+#include "adapters/http_client.hpp"
+#include "core/s3_protocol.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+
+namespace mlflow_purge::artifacts {
+namespace {
+
+std::string
+Env(const char *name) {
+	const char *value = std::getenv(name);
+	return value ? value : "";
+}
+
+} // namespace
+
+MlflowServerConfig
+MlflowServerConfig::FromEnvironment() {
+	MlflowServerConfig config;
+	config.tracking_uri = Env("MLFLOW_TRACKING_URI");
+	while (!config.tracking_uri.empty() && config.tracking_uri.back() == '/') {
+		config.tracking_uri.pop_back();
+	}
+	config.token = Env("MLFLOW_TRACKING_TOKEN");
+	config.username = Env("MLFLOW_TRACKING_USERNAME");
+	config.password = Env("MLFLOW_TRACKING_PASSWORD");
+	const std::string insecure = Env("MLFLOW_TRACKING_INSECURE_TLS");
+	config.verify_tls = !(insecure == "true" || insecure == "True" || insecure == "1");
+	return config;
+}
+
+DeleteResult
+MlflowArtifactsStore::Delete(const Location &location) {
+	DeleteResult result;
+	if (location.kind != StoreKind::MlflowArtifacts || !location.refusal.empty() || location.path.empty()) {
+		result.error = location.refusal.empty() ? "not an mlflow-artifacts location" : location.refusal;
+		result.permanent = true;
+		return result;
+	}
+	std::string base;
+	if (!location.authority.empty()) {
+		// mlflow-artifacts://host:port/path: MLflow's client talks to that host with the tracking
+		// URI's scheme (http unless the tracking URI says https).
+		const bool https = config_.tracking_uri.rfind("https://", 0) == 0;
+		base = std::string(https ? "https://" : "http://") + location.authority;
+	} else {
+		base = config_.tracking_uri;
+		if (base.rfind("http://", 0) != 0 && base.rfind("https://", 0) != 0) {
+			result.error = "mlflow-artifacts:/ locations need MLFLOW_TRACKING_URI set to the tracking server's http(s) URL";
+			return result;
+		}
+	}
+	HttpRequest request;
+	request.method = "DELETE";
+	request.url = base + "/api/2.0/mlflow-artifacts/artifacts/" + s3::UriEncode(location.path, false);
+	request.verify_tls = config_.verify_tls;
+	if (!config_.token.empty()) {
+		request.headers.push_back("Authorization: Bearer " + config_.token);
+	} else if (!config_.username.empty()) {
+		request.basic_auth = true;
+		request.username = config_.username;
+		request.password = config_.password;
+	}
+	const HttpResponse response = Perform(request);
+	if (response.status == 200 || response.status == 204) {
+		result.ok = true;
+		return result;
+	}
+	// Missing is success: the server says so with MLflow's RESOURCE_DOES_NOT_EXIST.
+	std::string error_code;
+	std::string message;
+	try {
+		const auto json = nlohmann::json::parse(response.body);
+		error_code = json.value("error_code", "");
+		message = json.value("message", "");
+	} catch (const std::exception &) {
+	}
+	if (response.status == 404 && error_code == "RESOURCE_DOES_NOT_EXIST") {
+		result.ok = true;
+		result.objects = 0;
+		return result;
+	}
+	result.error = "cannot delete " + RedactUri(location.original) + " through " + RedactUri(base) + ": " +
+	               (response.status == 0 ? response.error : "HTTP " + std::to_string(response.status));
+	if (!error_code.empty() || !message.empty()) {
+		result.error += " " + error_code + (message.empty() ? "" : ": " + message.substr(0, 300));
+	}
+	return result;
+}
+
+} // namespace mlflow_purge::artifacts

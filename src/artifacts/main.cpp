@@ -1,0 +1,127 @@
+// mlflow-purge-artifacts: deletes from storage the artifact locations the mlflow_purge
+// extension queued in mlflow_purge.artifact_outbox (see docs/artifacts.md).
+#include "adapters/http_client.hpp"
+#include "adapters/local_store.hpp"
+#include "adapters/mlflow_artifacts_store.hpp"
+#include "adapters/outbox.hpp"
+#include "adapters/s3_store.hpp"
+#include "core/options.hpp"
+#include "core/report.hpp"
+#include "drain/drainer.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <thread>
+#include <unistd.h>
+
+#ifndef MLFLOW_PURGE_ARTIFACTS_VERSION
+#define MLFLOW_PURGE_ARTIFACTS_VERSION "unknown"
+#endif
+
+using namespace mlflow_purge::artifacts;
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+extern "C" void
+OnSignal(int) {
+	g_stop.store(true);
+}
+
+void
+PrintProgress(const Report &report) {
+	std::fprintf(stderr, "\r\033[Kmlflow-purge-artifacts: %zu deleted, %zu kept, %zu to retry, %zu failed",
+	             report.Count(Outcome::Deleted) + report.Count(Outcome::AlreadyGone), report.Count(Outcome::Kept),
+	             report.Count(Outcome::Retry), report.Count(Outcome::Failed));
+	std::fflush(stderr);
+}
+
+// Prints one drain's report; returns its exit status.
+int
+Finish(const Report &report, const Options &options, bool progress) {
+	if (progress) {
+		std::fputs("\r\033[K", stderr);
+	}
+	if (options.json) {
+		std::cout << RenderJson(report) << std::flush;
+	}
+	std::cerr << RenderSummary(report) << std::endl;
+	return ExitStatus(report);
+}
+
+} // namespace
+
+int
+main(int argc, char **argv) {
+	const ParsedOptions parsed = ParseOptions(std::vector<std::string>(argv + 1, argv + argc));
+	if (!parsed.error.empty()) {
+		std::cerr << "mlflow-purge-artifacts: " << parsed.error << "\n\n" << UsageText();
+		return 2;
+	}
+	const Options &options = parsed.options;
+	if (options.help) {
+		std::cout << UsageText();
+		return 0;
+	}
+	if (options.version) {
+		std::cout << "mlflow-purge-artifacts " << MLFLOW_PURGE_ARTIFACTS_VERSION << "\n";
+		return 0;
+	}
+	const bool progress = options.progress.value_or(::isatty(STDERR_FILENO) == 1);
+
+	struct sigaction action {};
+	action.sa_handler = &OnSignal;
+	sigemptyset(&action.sa_mask);
+	sigaction(SIGINT, &action, nullptr);
+	sigaction(SIGTERM, &action, nullptr);
+
+	HttpGlobalInit();
+	LocalStore local;
+	S3Store s3(S3Config::FromEnvironment());
+	MlflowArtifactsStore mlflow(MlflowServerConfig::FromEnvironment());
+	const Stores stores{&local, &s3, &mlflow};
+
+	auto on_result = [&](const Report &report, const LocationResult &result) {
+		if (!options.json) {
+			if (progress) {
+				std::fputs("\r\033[K", stderr);
+			}
+			std::cout << RenderLine(result) << std::endl;
+		}
+		if (progress) {
+			PrintProgress(report);
+		}
+	};
+
+	int status = 0;
+	for (;;) {
+		Report report;
+		report.dry_run = options.dry_run;
+		try {
+			Outbox outbox(options.conninfo);
+			Drainer drainer(outbox, stores, options, on_result);
+			drainer.DrainDue(report, g_stop);
+		} catch (const DatabaseError &e) {
+			report.fatal_error = e.what();
+		}
+		const int drain_status = Finish(report, options, progress);
+		status = std::max(status, drain_status);
+		if (options.once || g_stop.load()) {
+			return options.once ? drain_status : status;
+		}
+		if (drain_status == 3) {
+			status = 3;
+		}
+		// Poll again after the interval; a signal ends the wait.
+		for (int waited = 0; waited < options.interval_seconds && !g_stop.load(); ++waited) {
+			std::this_thread::sleep_for(std::chrono::seconds(1));
+		}
+		if (g_stop.load()) {
+			return status;
+		}
+	}
+}

@@ -40,6 +40,7 @@ public:
 			break;
 		case Operation::ExperimentByName:
 			AddResolveExperiment(ExperimentByNameQuery(), Message("experiment \"%1%\"", *request_.name));
+			AddNotDefaultCheck();
 			AddLockExperiments(true);
 			AddLockRunsOfExperiments(false);
 			break;
@@ -170,6 +171,16 @@ private:
 		step.locked_table = model_.runs.table;
 		step.primary = {ErrorKind::NotFound, "the run was purged by a concurrent call while this call waited for it", "",
 		                ""};
+	}
+
+	// A name resolves to an id only at call time: the Default experiment is refused here as
+	// mlflow_purge_experiment(0) refuses it before (test/reliability differential, Findings R1).
+	void AddNotDefaultCheck() {
+		Step &step = Add(StepKind::Assert, "SELECT " + std::to_string(model_.default_experiment_id) + " " + Op("=") +
+		                                       " ANY (" + Ref(Param::ExperimentIds) + ")");
+		step.primary = {ErrorKind::InvalidParameter, "the Default experiment (id 0) cannot be purged",
+		                "MLflow recreates experiment 0 and expects it to exist.",
+		                "Delete the runs you no longer need from it and purge them with mlflow_purge_run()."};
 	}
 
 	void AddOlderThanCheck() {

@@ -1,0 +1,788 @@
+#!/usr/bin/python3
+"""Randomized differential test of mlflow_purge (issue 5, part 1).
+
+For each MLflow fixture schema, each trial (seeded, reproducible) builds a random MLflow
+database with every entity kind the schema has, then runs a random sequence of soft deletes,
+restores (runs restored inside deleted experiments, experiments restored with their runs still
+deleted) and purge calls with random options. An oracle that knows only what the generator
+inserted and the ownership rules of DESIGN.md / README.md (never pg_constraint, never the
+extension's planner) predicts the outcome of every call: the SQLSTATE of a refused call, or
+exactly which rows must be gone. After every call it checks:
+
+  * no row of a surviving entity lost, no row of a purged entity left (every table, by key);
+  * ON DELETE SET NULL references nulled exactly when their target was purged;
+  * no orphan anywhere (independent queries over the soft links and foreign keys);
+  * the result rows equal the rows actually removed from each table (and for a dry run, the
+    rows the oracle says a real purge would remove, with nothing changed: checksum);
+  * a refused call changed nothing (checksum over every row of every table).
+
+Each trial runs in one transaction (each call under a savepoint) and is rolled back, so the
+trials of a schema share one scratch database. A failing trial prints its seed, the replay
+command, and the smallest reproducing sequence of statements (greedy shrinking).
+
+  differential.py [--trials N] [--seed S] [--schemas 1.30.1,...] [--trial-seed X]
+  RELIABILITY_LONG=1 ... : 500 trials per schema (default 50)
+"""
+import argparse
+import os
+import random
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import relcommon as rc  # noqa: E402
+import psycopg2  # noqa: E402
+
+DAY_MS = 86400 * 1000
+
+# Columns that identify a row of each table (the primary keys of reference/mlflow-schema.md,
+# minus float/bool columns: the generator keeps these unique).
+IDENT = {
+    "experiments": ["experiment_id"], "experiment_tags": ["experiment_id", "key"],
+    "runs": ["run_uuid"], "metrics": ["run_uuid", "key", "timestamp", "step"],
+    "latest_metrics": ["run_uuid", "key"], "params": ["run_uuid", "key"], "tags": ["run_uuid", "key"],
+    "datasets": ["dataset_uuid"], "inputs": ["input_uuid"], "input_tags": ["input_uuid", "name"],
+    "trace_info": ["request_id"], "trace_tags": ["request_id", "key"],
+    "trace_request_metadata": ["request_id", "key"], "trace_metrics": ["request_id", "key"],
+    "assessments": ["assessment_id"], "spans": ["trace_id", "span_id"],
+    "span_metrics": ["trace_id", "span_id", "key"], "logged_models": ["model_id"],
+    "logged_model_params": ["model_id", "param_key"], "logged_model_tags": ["model_id", "tag_key"],
+    "logged_model_metrics": ["model_id", "metric_name", "run_id"],
+    "scorers": ["scorer_id"], "scorer_versions": ["scorer_id", "scorer_version"],
+    "online_scoring_configs": ["online_scoring_config_id"], "issues": ["issue_id"],
+    "endpoints": ["endpoint_id"], "entity_associations": ["association_id"],
+    "registered_models": ["name"], "registered_model_tags": ["name", "key"],
+    "model_versions": ["name", "version"], "model_version_tags": ["name", "version", "key"],
+    "registered_model_aliases": ["name", "alias"],
+    "workspaces": ["name"], "jobs": ["id"], "secrets": ["secret_id"],
+    "model_definitions": ["model_definition_id"], "endpoint_tags": ["endpoint_id", "key"],
+    "endpoint_bindings": ["endpoint_id", "resource_type", "resource_id"],
+    "endpoint_model_mappings": ["mapping_id"], "webhooks": ["webhook_id"],
+    "webhook_events": ["webhook_id", "entity", "action"], "budget_policies": ["budget_policy_id"],
+    "evaluation_datasets": ["dataset_id"], "evaluation_dataset_records": ["dataset_record_id"],
+    "evaluation_dataset_tags": ["dataset_id", "key"], "guardrails": ["guardrail_id"],
+    "guardrail_configs": ["endpoint_id", "guardrail_id"],
+}
+
+FILL = {"character varying": "x", "text": "x", "integer": 1, "bigint": 1, "double precision": 0.5,
+        "boolean": False, "json": "{}", "bytea": psycopg2.Binary(b"\x00")}
+
+
+class Failure(Exception):
+    pass
+
+
+class World:
+    """What the generator inserted: entities, and every row with the entities that own it."""
+
+    def __init__(self):
+        self.rows = {}        # (table, ident) -> frozenset of owner entities, e.g. ("run", id)
+        self.exps = {}        # id -> dict(name, ws, stage, time)
+        self.runs = {}        # uuid -> dict(exp, stage, time)
+        self.datasets = {}    # uuid -> exp
+        self.traces = {}      # request_id -> exp
+        self.models = {}      # model_id -> exp
+        self.scorers = {}     # scorer_id -> exp
+        self.guarded = set()  # scorer ids a guardrail uses
+        self.mvs = {}         # (name, version) -> run id or None
+        self.nulls = []       # (table, ident, column, owner entity): SET NULL references
+        self.gone = set()     # purged entities
+
+    def alive(self, owners):
+        return not (owners & self.gone)
+
+
+class Generator:
+    def __init__(self, cur, version, seed):
+        self.cur, self.version, self.rng = cur, version, random.Random(seed)
+        cur.execute("SELECT table_name, column_name, data_type, is_nullable = 'NO', column_default IS NOT NULL "
+                    "FROM information_schema.columns WHERE table_schema = 'public' ORDER BY ordinal_position")
+        self.cols = {}
+        for t, c, ty, notnull, hasdef in cur.fetchall():
+            self.cols.setdefault(t, []).append((c, ty, notnull, hasdef))
+        self.w = World()
+        self.sql = []
+        self.n = 0
+        self.workspaces = ["default", "team-a"] if self.col("experiments", "workspace") else [None]
+
+    def has(self, table):
+        return table in self.cols
+
+    def col(self, table, column):
+        return any(c == column for c, *_ in self.cols.get(table, []))
+
+    def uid(self, prefix=""):
+        self.n += 1
+        return (prefix + "%032x" % self.rng.getrandbits(128))[:32]
+
+    def ins(self, table, owners, **values):
+        if not self.has(table):
+            return None
+        row = {}
+        for c, ty, notnull, hasdef in self.cols[table]:
+            if c in values:
+                row[c] = values[c]
+            elif notnull and not hasdef:
+                row[c] = FILL[ty]
+        names = list(row)
+        self.sql.append(self.cur.mogrify('INSERT INTO "%s" (%s) VALUES (%s)' % (
+            table, ", ".join('"%s"' % c for c in names), ", ".join(["%s"] * len(names))),
+            [row[c] for c in names]).decode())
+        ident = tuple(str(row[c]) for c in IDENT[table])
+        key = (table, ident)
+        assert key not in self.w.rows, key
+        self.w.rows[key] = frozenset(owners)
+        return key
+
+    def build(self, now_ms):
+        rng, w = self.rng, self.w
+        self.now_ms = now_ms
+        w.rows[("experiments", ("0",))] = frozenset([("exp", 0)])
+        w.exps[0] = dict(name="Default", ws=self.workspaces[0], stage="active", time=None)
+        if self.has("workspaces"):
+            w.rows[("workspaces", ("default",))] = frozenset()
+            self.ins("workspaces", [], name="team-a")
+        nexp = rng.randint(3, 6)
+        names = ["exp-%d" % i for i in range(1, nexp + 1)]
+        if len(self.workspaces) > 1:
+            names[-1] = names[0]  # the same name in two workspaces (3.10+)
+        for i in range(1, nexp + 1):
+            ws = self.workspaces[0] if len(self.workspaces) == 1 or i == 1 else rng.choice(self.workspaces)
+            if len(self.workspaces) > 1 and i == nexp:
+                ws = "team-a" if w.exps[1]["ws"] == "default" else "default"
+            self.ins("experiments", [("exp", i)], experiment_id=i, name=names[i - 1], lifecycle_stage="active",
+                     artifact_location="s3://b/%d" % i, creation_time=now_ms - 400 * DAY_MS,
+                     last_update_time=now_ms - 300 * DAY_MS, workspace=ws)
+            w.exps[i] = dict(name=names[i - 1], ws=ws, stage="active", time=now_ms - 300 * DAY_MS)
+            for k in range(rng.randint(0, 2)):
+                self.ins("experiment_tags", [("exp", i)], experiment_id=i, key="et%d" % k, value="v")
+        for e in list(w.exps):
+            for _ in range(rng.randint(0, 1) if e == 0 else rng.randint(0, 4)):
+                self.make_run(e)
+        runs = list(w.runs)
+        pick_run = lambda: rng.choice(runs) if runs else None  # noqa: E731
+        for e in list(w.exps):
+            if e == 0:
+                continue
+            for _ in range(rng.randint(0, 2)):
+                d = self.uid("d")
+                if self.ins("datasets", [("dataset", d)], dataset_uuid=d, experiment_id=e, name="ds-" + d[:6],
+                            digest=d[:8], dataset_source_type="local", dataset_source="{}"):
+                    w.datasets[d] = e
+            for _ in range(rng.randint(0, 2)):
+                self.make_trace(e, pick_run)
+            for _ in range(rng.randint(0, 2)):
+                self.make_model(e, pick_run)
+            if self.has("scorers") and rng.random() < 0.6:
+                s = self.uid("s")
+                self.ins("scorers", [("scorer", s)], scorer_id=s, experiment_id=e, scorer_name="sc" + s[:4])
+                w.scorers[s] = e
+                for v in range(1, rng.randint(1, 2) + 1):
+                    self.ins("scorer_versions", [("scorer", s)], scorer_id=s, scorer_version=v, serialized_scorer="{}")
+                if rng.random() < 0.5:
+                    self.ins("online_scoring_configs", [("scorer", s), ("exp", e)], online_scoring_config_id=self.uid("o"),
+                             scorer_id=s, experiment_id=e, sample_rate=0.5)
+                if self.has("guardrails") and rng.random() < 0.15:
+                    self.ins("guardrails", [], guardrail_id=self.uid("g"), name="g", scorer_id=s, scorer_version=1,
+                             stage="PRE", action="BLOCK", created_at=1, last_updated_at=1)
+                    w.guarded.add(s)
+            if self.has("issues") and rng.random() < 0.5:
+                r = pick_run()
+                key = self.ins("issues", [("exp", e)], issue_id=self.uid("i"), experiment_id=e, name="n", description="d",
+                               status="open", source_run_id=r, created_timestamp=1, last_updated_timestamp=1)
+                if r:
+                    w.nulls.append((key, "source_run_id", ("run", r)))
+        # inputs: dataset -> run (datasets are shared across experiments before 3.10)
+        for r in runs:
+            for d in rng.sample(sorted(w.datasets), min(len(w.datasets), rng.randint(0, 2))):
+                self.make_input([("dataset", d), ("run", r)], "DATASET", d, "RUN", r)
+        for m in sorted(w.models):
+            if runs and rng.random() < 0.4:
+                r = pick_run()
+                self.make_input([("run", r), ("model", m)], rng.choice(["RUN_INPUT", "RUN_OUTPUT"]), r,
+                                rng.choice(["MODEL_INPUT", "MODEL_OUTPUT"]), m)
+        # entity_associations: runs, experiments, traces, models on either side; other kinds stay
+        if self.has("entity_associations"):
+            ents = [("run", "run", r) for r in runs] + [("experiment", "exp", e) for e in w.exps if e] + \
+                   [("trace", "trace", t) for t in w.traces] + [("model", "model", m) for m in w.models]
+            seen = set()
+            for _ in range(rng.randint(1, 5)):
+                a = rng.choice(ents + [("evaluation_dataset", None, "eds-1"), ("prompt_version", None, "pv-1")])
+                b = rng.choice(ents + [("prompt_version", None, "pv-2")])
+                if (a, b) in seen:
+                    continue
+                seen.add((a, b))
+                owners = [(x[1], x[2]) for x in (a, b) if x[1]]
+                self.ins("entity_associations", owners, association_id=self.uid("a"), source_type=a[0],
+                         source_id=str(a[2]), destination_type=b[0], destination_id=str(b[2]))
+        # the model registry: versions point at runs (a reference, or owned under 'delete')
+        ws = self.workspaces[0]
+        for k in range(rng.randint(1, 2)):
+            name = "model-%d" % k
+            self.ins("registered_models", [], name=name, workspace=ws)
+            self.ins("registered_model_tags", [], name=name, key="t", value="v", workspace=ws)
+            for v in range(1, rng.randint(0, 3) + 1):
+                r = pick_run() if rng.random() < 0.8 else None
+                mv = ("mv", (name, v))
+                self.ins("model_versions", [mv], name=name, version=v, run_id=r, source="runs:/%s/m" % r,
+                         workspace=ws)
+                w.mvs[(name, v)] = r
+                if rng.random() < 0.5:
+                    self.ins("model_version_tags", [mv], name=name, version=v, key="k", value="v", workspace=ws)
+                if rng.random() < 0.4:
+                    self.ins("registered_model_aliases", [mv], name=name, alias="a%d" % v, version=v, workspace=ws)
+        self.unrelated()
+        self.cur.execute(";\n".join(self.sql))
+        self.sql = []
+
+    def make_run(self, e):
+        rng, w = self.rng, self.w
+        r = self.uid()
+        o = [("run", r)]
+        self.ins("runs", o, run_uuid=r, experiment_id=e, lifecycle_stage="active", status="FINISHED",
+                 source_type="LOCAL", artifact_uri="s3://b/%d/%s" % (e, r), start_time=1)
+        w.runs[r] = dict(exp=e, stage="active", time=None)
+        keys = ["m%d" % i for i in range(rng.randint(0, 3))]
+        for i, k in enumerate(keys):
+            for s in range(rng.randint(1, 2)):
+                self.ins("metrics", o, run_uuid=r, key=k, timestamp=1000 + s, step=s, value=s + 0.5, is_nan=False)
+            self.ins("latest_metrics", o, run_uuid=r, key=k, timestamp=1000, step=0, value=0.5, is_nan=False)
+        for i in range(rng.randint(0, 2)):
+            self.ins("params", o, run_uuid=r, key="p%d" % i, value="v")
+        for i in range(rng.randint(0, 2)):
+            self.ins("tags", o, run_uuid=r, key="t%d" % i, value="v")
+
+    def make_input(self, owners, st, sid, dt, did):
+        u = self.uid("u")
+        if self.ins("inputs", owners, input_uuid=u, source_type=st, source_id=sid, destination_type=dt,
+                    destination_id=did):
+            for k in range(self.rng.randint(0, 2)):
+                self.ins("input_tags", owners, input_uuid=u, name="n%d" % k, value="v")
+
+    def make_trace(self, e, pick_run):
+        rng, w = self.rng, self.w
+        t = self.uid("tr-")
+        o = [("trace", t)]
+        if not self.ins("trace_info", o, request_id=t, experiment_id=e, timestamp_ms=1, status="OK"):
+            return
+        w.traces[t] = e
+        self.ins("trace_tags", o, request_id=t, key="k", value="v")
+        r = pick_run()
+        if r and rng.random() < 0.5:  # a reference to the run that produced it: the trace survives the run
+            self.ins("trace_request_metadata", o, request_id=t, key="mlflow.sourceRun", value=r)
+        self.ins("trace_metrics", o, request_id=t, key="latency", value=0.5)
+        if self.has("assessments") and rng.random() < 0.6:
+            self.ins("assessments", o, assessment_id=self.uid("as"), trace_id=t, name="n", assessment_type="f",
+                     value="1", created_timestamp=1, last_updated_timestamp=1, source_type="HUMAN", valid=True,
+                     run_id=r)
+        if self.has("spans"):
+            for s in range(rng.randint(0, 2)):
+                sp = "span%d" % s
+                so = o + [("exp", e)]
+                self.ins("spans", so, trace_id=t, span_id=sp, experiment_id=e, status="OK", start_time_unix_nano=1,
+                         content="{}")
+                if rng.random() < 0.5:
+                    self.ins("span_metrics", so, trace_id=t, span_id=sp, key="k", value=0.5)
+
+    def make_model(self, e, pick_run):
+        rng, w = self.rng, self.w
+        m = self.uid("m-")
+        o = [("model", m)]
+        r = pick_run() if rng.random() < 0.6 else None
+        if not self.ins("logged_models", o, model_id=m, experiment_id=e, name="lm", artifact_location="s3://m/" + m,
+                        creation_timestamp_ms=1, last_updated_timestamp_ms=1, status=1, lifecycle_stage="active",
+                        source_run_id=r):
+            return
+        w.models[m] = e
+        self.ins("logged_model_params", o + [("exp", e)], model_id=m, experiment_id=e, param_key="p", param_value="v")
+        self.ins("logged_model_tags", o + [("exp", e)], model_id=m, experiment_id=e, tag_key="t", tag_value="v")
+        for k in range(rng.randint(0, 2)):
+            mr = pick_run()
+            if mr:
+                self.ins("logged_model_metrics", o + [("exp", e), ("run", mr)], model_id=m, metric_name="acc%d" % k,
+                         metric_timestamp_ms=1, metric_step=0, metric_value=0.5, experiment_id=e, run_id=mr)
+
+    def unrelated(self):
+        """Rows no purge may touch: the tables of 3.x that do not hang off experiments or runs."""
+        rng, w = self.rng, self.w
+        if not self.has("jobs"):
+            return
+        self.ins("jobs", [], id=self.uid("j"), job_name="j", params='{"experiment_id": 1}', status=0, creation_time=1,
+                 retry_count=0, last_update_time=1)
+        sec = self.uid("sec")
+        self.ins("secrets", [], secret_id=sec, secret_name="s", kek_version=1, masked_value="*", created_at=1,
+                 last_updated_at=1)
+        md = self.uid("md")
+        self.ins("model_definitions", [], model_definition_id=md, name="md", secret_id=sec, provider="p",
+                 model_name="m", created_at=1, last_updated_at=1)
+        exps = [e for e in w.exps if e]
+        for _ in range(rng.randint(1, 2)):
+            ep = self.uid("ep")
+            e = rng.choice(exps)
+            key = self.ins("endpoints", [], endpoint_id=ep, name=ep[:8], experiment_id=e, created_at=1,
+                           last_updated_at=1)
+            w.nulls.append((key, "experiment_id", ("exp", e)))
+            self.ins("endpoint_tags", [], endpoint_id=ep, key="k", value="v")
+            self.ins("endpoint_bindings", [], endpoint_id=ep, resource_type="experiment", resource_id=str(e),
+                     created_at=1, last_updated_at=1)
+            self.ins("endpoint_model_mappings", [], mapping_id=self.uid("mm"), endpoint_id=ep, model_definition_id=md,
+                     weight=1.0, created_at=1)
+        wh = self.uid("wh")
+        self.ins("webhooks", [], webhook_id=wh, name="w", url="http://x")
+        self.ins("webhook_events", [], webhook_id=wh, entity="run", action="deleted")
+        self.ins("budget_policies", [], budget_policy_id=self.uid("b"), created_at=1, last_updated_at=1)
+        ed = self.uid("ed")
+        self.ins("evaluation_datasets", [], dataset_id=ed, name="ed")
+        self.ins("evaluation_dataset_records", [], dataset_record_id=self.uid("er"), dataset_id=ed, inputs="{}",
+                 input_hash="h")
+        self.ins("evaluation_dataset_tags", [], dataset_id=ed, key="k", value="v")
+
+    # ---- the operations of a trial ------------------------------------------------------------
+    def ops(self):
+        rng, w = self.rng, self.w
+        ops = []
+        exps = sorted(w.exps)
+        runs = sorted(w.runs)
+        for _ in range(rng.randint(4, 7)):  # initial soft deletes, as users make them
+            ops.append(self.mutation(exps, runs, deletes_only=True))
+        for _ in range(rng.randint(5, 10)):
+            if rng.random() < 0.4:
+                ops.append(self.mutation(exps, runs))
+            else:
+                ops.append(self.purge_call(exps, runs))
+        ops.append(("call", "mlflow_purge_deleted", dict(older_than=None, max_runs=None, dry_run=False,
+                                                          model_versions=rng.choice(["keep", "delete"]))))
+        return ops
+
+    def age(self):
+        r = self.rng.random()
+        return None if r < 0.12 else self.now_ms - int((self.rng.randint(0, 60) + 0.5) * DAY_MS)
+
+    def mutation(self, exps, runs, deletes_only=False):
+        rng = self.rng
+        kinds = ["delete_run", "delete_exp", "delete_exp_keep_runs"]
+        if not deletes_only:
+            kinds += ["restore_run", "restore_exp", "restore_exp_with_runs", "delete_run"]
+        k = rng.choice(kinds)
+        if k.endswith("_run") and runs:
+            return ("mut", k, rng.choice(runs), self.age())
+        if k.endswith("_run"):
+            k = "delete_exp"
+        target = 0 if rng.random() < 0.03 else rng.choice([e for e in exps if e])  # rarely even Default
+        return ("mut", k, target, self.age())
+
+    def purge_call(self, exps, runs):
+        rng = self.rng
+        mv = rng.choice(["keep", "keep", "delete", "error"])
+        dry = rng.random() < 0.25
+        kind = rng.choice(["exp", "exp", "name", "run", "run", "deleted", "deleted", "deleted"])
+        if kind == "exp":
+            e = rng.choice(exps + [999] if rng.random() < 0.1 else exps)
+            return ("call", "mlflow_purge_experiment", dict(experiment_id=e, dry_run=dry, model_versions=mv))
+        if kind == "name":
+            e = rng.choice(exps)
+            ws = None
+            if len(self.workspaces) > 1 and rng.random() < 0.6:
+                ws = self.w.exps[e]["ws"] if rng.random() < 0.8 else "nowhere"
+            name = self.w.exps[e]["name"] if rng.random() < 0.95 else "no-such-name"
+            return ("call", "mlflow_purge_experiment_by_name", dict(name=name, workspace=ws, dry_run=dry,
+                                                                     model_versions=mv))
+        if kind == "run" and runs:
+            r = rng.choice(runs) if rng.random() < 0.95 else "f" * 32
+            return ("call", "mlflow_purge_run", dict(run_id=r, dry_run=dry, model_versions=mv))
+        older = rng.choice([None, None, "%d days" % rng.randint(0, 60), "%d hours" % (24 * rng.randint(1, 40) + 12)])
+        max_runs = rng.choice([None, None, rng.randint(1, 6)])
+        return ("call", "mlflow_purge_deleted", dict(older_than=older, max_runs=max_runs, dry_run=dry,
+                                                      model_versions=mv))
+
+
+# ---- the oracle -------------------------------------------------------------------------------
+def apply_mutation(w, op):
+    _, kind, target, when = op
+    if kind in ("delete_run", "restore_run"):
+        run = w.runs.get(target)
+        if run is None or ("run", target) in w.gone:
+            return None
+        if kind == "delete_run":
+            run.update(stage="deleted", time=when)
+            return [("UPDATE runs SET lifecycle_stage = 'deleted', deleted_time = %s WHERE run_uuid = %s", (when, target))]
+        run.update(stage="active", time=None)
+        return [("UPDATE runs SET lifecycle_stage = 'active', deleted_time = NULL WHERE run_uuid = %s", (target,))]
+    exp = w.exps.get(target)
+    if exp is None or ("exp", target) in w.gone:
+        return None
+    stmts = []
+    if kind.startswith("delete_exp"):
+        exp.update(stage="deleted", time=when)
+        stmts.append(("UPDATE experiments SET lifecycle_stage = 'deleted', last_update_time = %s WHERE experiment_id = %s",
+                      (when, target)))
+        if kind == "delete_exp":  # MLflow >= 1.27 deletes the runs with their experiment
+            for r in w.runs.values():
+                if r["exp"] == target and r["stage"] == "active":
+                    r.update(stage="deleted", time=when)
+            stmts.append(("UPDATE runs SET lifecycle_stage = 'deleted', deleted_time = %s "
+                          "WHERE experiment_id = %s AND lifecycle_stage = 'active'", (when, target)))
+    else:
+        exp.update(stage="active", time=w.now_ms)
+        stmts.append(("UPDATE experiments SET lifecycle_stage = 'active', last_update_time = %s WHERE experiment_id = %s",
+                      (w.now_ms, target)))
+        if kind == "restore_exp_with_runs":
+            for r in w.runs.values():
+                if r["exp"] == target and r["stage"] == "deleted":
+                    r.update(stage="active", time=None)
+            stmts.append(("UPDATE runs SET lifecycle_stage = 'active', deleted_time = NULL "
+                          "WHERE experiment_id = %s AND lifecycle_stage = 'deleted'", (target,)))
+    return stmts
+
+
+def interval_ms(text):
+    n, unit = text.split()
+    return int(n) * (DAY_MS if unit.startswith("day") else 3600 * 1000)
+
+
+def predict(w, fn, a, has_ws, has_times):
+    """('error', {sqlstates}) or ('ok', experiments to purge, runs to purge directly)."""
+    mv = a["model_versions"]
+    if mv not in ("keep", "delete", "error"):
+        return ("error", {"22023"})
+    live_exps = {e: x for e, x in w.exps.items() if ("exp", e) not in w.gone}
+    live_runs = {r: x for r, x in w.runs.items() if ("run", r) not in w.gone}
+    exps, runs = set(), set()
+    if fn == "mlflow_purge_experiment":
+        e = a["experiment_id"]
+        if e <= 0:
+            return ("error", {"22023"})
+        if e not in live_exps:
+            return ("error", {"P0002"})
+        if live_exps[e]["stage"] != "deleted":
+            return ("error", {"55000"})
+        exps.add(e)
+    elif fn == "mlflow_purge_experiment_by_name":
+        if a["workspace"] is not None and not has_ws:
+            return ("error", {"22023"})
+        hits = [e for e, x in live_exps.items() if x["name"] == a["name"] and
+                (a["workspace"] is None or x["ws"] == a["workspace"])]
+        if not hits:
+            return ("error", {"P0002"})
+        if len(hits) > 1:
+            return ("error", {"22023"})
+        e = hits[0]
+        if live_exps[e]["stage"] != "deleted":
+            return ("error", {"55000"})
+        if e == 0:  # Default, even deleted, is never purged
+            return ("error", {"22023"})
+        exps.add(e)
+    elif fn == "mlflow_purge_run":
+        r = a["run_id"]
+        if r not in live_runs:
+            return ("error", {"P0002"})
+        if live_runs[r]["stage"] != "deleted":
+            return ("error", {"55000"})
+        runs.add(r)
+    else:
+        if a["max_runs"] is not None and a["max_runs"] <= 0:
+            return ("error", {"22023"})
+        if a["older_than"] is not None and not has_times:
+            return ("error", {"42703"})
+        cutoff = None if a["older_than"] is None else w.now_ms - interval_ms(a["older_than"])
+        old = lambda t: cutoff is None or t is None or t <= cutoff  # noqa: E731
+        cands = []
+        for e, x in live_exps.items():
+            if e != 0 and x["stage"] == "deleted" and old(x["time"]):
+                n = sum(1 for r in live_runs.values() if r["exp"] == e)
+                cands.append((x["time"], 0, e, "", n))
+        for r, x in live_runs.items():
+            if x["stage"] == "deleted" and live_exps[x["exp"]]["stage"] != "deleted" and old(x["time"]):
+                cands.append((x["time"], 1, 0, r, 1))
+        # oldest deletion first, NULL (unknown) times first; experiments before runs on a tie
+        cands.sort(key=lambda c: (c[0] is not None, c[0] or 0, c[1], c[2], c[3]))
+        total = 0
+        for pos, c in enumerate(cands):
+            total += c[4]
+            if a["max_runs"] is None or pos == 0 or total <= a["max_runs"]:
+                (exps.add(c[2]) if c[1] == 0 else runs.add(c[3]))
+    return ("ok", exps, runs)
+
+
+def closure(w, exps, runs, mv):
+    """Every entity a purge of these experiments and runs removes."""
+    gone = {("exp", e) for e in exps}
+    runs = (set(runs) | {r for r, x in w.runs.items() if x["exp"] in exps}) - {r for k, r in w.gone if k == "run"}
+    gone |= {("run", r) for r in runs}
+    for kind, table in (("dataset", w.datasets), ("trace", w.traces), ("model", w.models), ("scorer", w.scorers)):
+        gone |= {(kind, k) for k, e in table.items() if e in exps}
+    versions = {k for k, r in w.mvs.items() if r in runs}
+    if mv == "delete":
+        gone |= {("mv", k) for k in versions}
+    return gone - w.gone, versions
+
+
+STATS = {}
+
+
+def stat(key, n=1):
+    STATS[key] = STATS.get(key, 0) + n
+
+
+class Trial:
+    def __init__(self, conn, version, seed, tables):
+        self.conn, self.version, self.seed, self.tables = conn, version, seed, tables
+        self.cur = conn.cursor()
+        self.checks = 0
+
+    def run(self, ops=None, stop=None):
+        """Runs the trial; returns None or (index of the failing op, message, statements)."""
+        cur = self.cur
+        cur.execute("BEGIN")
+        try:
+            cur.execute("SELECT CAST(EXTRACT(EPOCH FROM now()) * 1000 AS bigint)")
+            now_ms = cur.fetchone()[0]
+            g = Generator(cur, self.version, self.seed)
+            g.build(now_ms)
+            w = g.w
+            w.now_ms = now_ms
+            has_ws = g.col("experiments", "workspace")
+            has_times = g.col("runs", "deleted_time") and g.col("experiments", "last_update_time")
+            self.idents = {t: IDENT[t] for t in self.tables if t in IDENT}
+            try:
+                self.verify(w, "after generation")
+            except Failure as f:
+                return (-1, str(f), [])
+            all_ops = g.ops() if ops is None else ops
+            self.ops = all_ops
+            log = []
+            for i, op in enumerate(all_ops):
+                if stop is not None and i > stop:
+                    break
+                if op[0] == "mut":
+                    stmts = apply_mutation(w, op)
+                    for s, p in stmts or []:
+                        cur.execute(s, p)
+                        log.append(cur.mogrify(s, p).decode())
+                    continue
+                _, fn, a = op
+                call = self.call_sql(fn, a)
+                log.append(call)
+                try:
+                    self.check_call(w, fn, a, call, has_ws, has_times)
+                except Failure as f:
+                    return (i, str(f), log)
+            return None
+        finally:
+            cur.execute("ROLLBACK")
+
+    def call_sql(self, fn, a):
+        args = ", ".join("%s => %s" % (k, self.cur.mogrify("%s", (v,)).decode() +
+                                       ("::interval" if k == "older_than" and v is not None else
+                                        "::integer" if k == "max_runs" and v is None else
+                                        "::text" if k == "workspace" and v is None else ""))
+                         for k, v in a.items())
+        return "SELECT table_name, rows_deleted FROM %s(%s)" % (fn, args)
+
+    def snapshot(self):
+        parts = []
+        for t, cols in self.idents.items():
+            parts.append("SELECT '%s', concat_ws('|', %s) FROM \"%s\"" % (t, ", ".join('"%s"::text' % c for c in cols), t))
+        self.cur.execute(" UNION ALL ".join(parts))
+        snap = {}
+        for t, ident in self.cur.fetchall():
+            snap.setdefault(t, set()).add(ident)
+        return snap
+
+    def verify(self, w, where):
+        snap = self.snapshot()
+        expected = {}
+        for (t, ident), owners in w.rows.items():
+            if w.alive(owners):
+                expected.setdefault(t, set()).add("|".join(ident))
+        for t in self.idents:
+            got, want = snap.get(t, set()), expected.get(t, set())
+            if got != want:
+                lost, left = sorted(want - got)[:5], sorted(got - want)[:5]
+                raise Failure("%s: table %s: rows of surviving entities lost: %s; rows of purged entities left: %s"
+                              % (where, t, lost, left))
+        for (t, ident), column, owner in w.nulls:
+            if not w.alive(w.rows[(t, ident)]):
+                continue
+            cond = " AND ".join('"%s"::text = %%s' % c for c in IDENT[t])
+            self.cur.execute('SELECT "%s" IS NULL FROM "%s" WHERE %s' % (column, t, cond), ident)
+            isnull = self.cur.fetchone()[0]
+            if isnull != (owner in w.gone):
+                raise Failure("%s: %s %s.%s is %s, expected %s" % (where, t, ident, column, "NULL" if isnull else "set",
+                                                                  "NULL (SET NULL of a purged row)" if owner in w.gone else "set"))
+        self.orphans(where)
+        self.checks += 1
+        return snap
+
+    def orphans(self, where):
+        has = lambda t: t in self.idents  # noqa: E731
+        q = ["SELECT 'runs of a missing experiment', count(*) FROM runs r WHERE NOT EXISTS (SELECT 1 FROM experiments e WHERE e.experiment_id = r.experiment_id)",
+             "SELECT 'experiment_tags', count(*) FROM experiment_tags t WHERE NOT EXISTS (SELECT 1 FROM experiments e WHERE e.experiment_id = t.experiment_id)"]
+        for t in ("metrics", "latest_metrics", "params", "tags"):
+            q.append("SELECT '%s', count(*) FROM %s t WHERE NOT EXISTS (SELECT 1 FROM runs r WHERE r.run_uuid = t.run_uuid)" % (t, t))
+        if has("inputs"):
+            q += ["SELECT 'inputs of a missing dataset', count(*) FROM inputs i WHERE source_type = 'DATASET' AND NOT EXISTS (SELECT 1 FROM datasets d WHERE d.dataset_uuid = i.source_id)",
+                  "SELECT 'inputs of a missing run', count(*) FROM inputs i WHERE (destination_type = 'RUN' AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.run_uuid = i.destination_id)) OR (source_type IN ('RUN_INPUT', 'RUN_OUTPUT') AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.run_uuid = i.source_id))",
+                  "SELECT 'input_tags of a missing input', count(*) FROM input_tags t WHERE NOT EXISTS (SELECT 1 FROM inputs i WHERE i.input_uuid = t.input_uuid)"]
+        if has("logged_models"):
+            q.append("SELECT 'inputs of a missing logged model', count(*) FROM inputs i WHERE destination_type IN ('MODEL_INPUT', 'MODEL_OUTPUT') AND NOT EXISTS (SELECT 1 FROM logged_models m WHERE m.model_id = i.destination_id)")
+        if has("entity_associations"):
+            for side in ("source", "destination"):
+                q.append("SELECT 'entity_associations %s', count(*) FROM entity_associations a WHERE "
+                         "(%s_type = 'run' AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.run_uuid = a.%s_id)) OR "
+                         "(%s_type = 'experiment' AND NOT EXISTS (SELECT 1 FROM experiments e WHERE e.experiment_id::text = a.%s_id)) OR "
+                         "(%s_type = 'trace' AND NOT EXISTS (SELECT 1 FROM trace_info t WHERE t.request_id = a.%s_id)) OR "
+                         "(%s_type = 'model' AND NOT EXISTS (SELECT 1 FROM logged_models m WHERE m.model_id = a.%s_id))"
+                         % ((side,) * 9))
+        if has("registered_model_aliases"):
+            q.append("SELECT 'aliases of a missing version', count(*) FROM registered_model_aliases a WHERE NOT EXISTS (SELECT 1 FROM model_versions v WHERE v.name = a.name AND v.version = a.version)")
+        q.append("SELECT 'model_version_tags', count(*) FROM model_version_tags t WHERE NOT EXISTS (SELECT 1 FROM model_versions v WHERE v.name = t.name AND v.version = t.version)")
+        self.cur.execute(" UNION ALL ".join(q))
+        bad = [(k, n) for k, n in self.cur.fetchall() if n]
+        if bad:
+            raise Failure("%s: orphans: %s" % (where, bad))
+
+    def check_call(self, w, fn, a, call, has_ws, has_times):
+        cur = self.cur
+        p = predict(w, fn, a, has_ws, has_times)
+        expect_error = p[0] == "error"
+        gone, versions = set(), set()
+        if not expect_error:
+            gone, versions = closure(w, p[1], p[2], a["model_versions"])
+            states = set()
+            if any(("scorer", s) in gone for s in w.guarded):
+                states.add("2BP01")
+            if a["model_versions"] == "error" and versions:
+                states.add("55000")
+            if states:
+                p, expect_error = ("error", states), True
+        before_sum = rc.checksum(cur, self.tables)[0]
+        before = {t: len(v) for t, v in self.snapshot().items()}
+        cur.execute("SAVEPOINT call")
+        try:
+            cur.execute("SET LOCAL client_min_messages = warning")
+            cur.execute(call)
+            result = cur.fetchall()
+            err = None
+            cur.execute("RELEASE SAVEPOINT call")
+        except psycopg2.Error as e:
+            err = (e.pgcode, (e.pgerror or "").strip().splitlines()[0] if e.pgerror else str(e))
+            cur.execute("ROLLBACK TO SAVEPOINT call")
+        if expect_error:
+            if err is None:
+                raise Failure("%s: expected an error %s, got rows %s" % (call, sorted(p[1]), result))
+            if err[0] not in p[1]:
+                raise Failure("%s: expected SQLSTATE %s, got %s %s" % (call, sorted(p[1]), err[0], err[1]))
+            if rc.checksum(cur, self.tables)[0] != before_sum:
+                raise Failure("%s: refused with %s but the database changed" % (call, err[0]))
+            stat("refused " + err[0])
+            self.verify(w, call)
+            return
+        if err is not None:
+            raise Failure("%s: expected success, got %s %s" % (call, err[0], err[1]))
+        counts = {}
+        for t, n in result:
+            if t in counts:
+                raise Failure("%s: table %s reported twice" % (call, t))
+            counts[t] = n
+        want = {}
+        for (t, ident), owners in w.rows.items():
+            if w.alive(owners) and owners & gone:
+                want[t] = want.get(t, 0) + 1
+        if a["dry_run"]:
+            if rc.checksum(cur, self.tables)[0] != before_sum:
+                raise Failure("%s: a dry run changed the database" % call)
+            for t in set(want) | set(counts):
+                if counts.get(t, 0) != want.get(t, 0):
+                    raise Failure("%s: dry run reports %s rows of %s, a real purge would remove %s"
+                                  % (call, counts.get(t, 0), t, want.get(t, 0)))
+            self.verify(w, call)
+            stat("dry runs")
+            return
+        w.gone |= gone
+        snap = self.verify(w, call)
+        for t in self.idents:
+            removed = before.get(t, 0) - len(snap.get(t, ()))
+            if counts.get(t, 0) != removed:
+                raise Failure("%s: result says %s rows of %s, %s were removed" % (call, counts.get(t, 0), t, removed))
+        stat("purges")
+        stat("rows purged", sum(counts.values()))
+        stat("entities purged", len(gone))
+
+
+def shrink(conn, version, seed, tables, ops, fail_at):
+    """Greedy: drop every earlier op that is not needed for the failure."""
+    ops = ops[:fail_at + 1]
+    i = 0
+    budget = 80
+    last = None
+    while i < len(ops) - 1 and budget > 0:
+        cand = ops[:i] + ops[i + 1:]
+        budget -= 1
+        res = Trial(conn, version, seed, tables).run(cand)
+        if res is not None and res[0] == len(cand) - 1:
+            ops, last = cand, res
+        else:
+            i += 1
+    if last is None:
+        last = Trial(conn, version, seed, tables).run(ops)
+    return ops, last
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    long_mode = os.environ.get("RELIABILITY_LONG") == "1"
+    ap.add_argument("--trials", type=int, default=500 if long_mode else 50)
+    ap.add_argument("--seed", type=int, default=int(os.environ.get("RELIABILITY_SEED", "20240605")))
+    ap.add_argument("--schemas", default=",".join(rc.SCHEMAS))
+    ap.add_argument("--trial-seed", type=int, help="replay one trial")
+    args = ap.parse_args()
+    rc.require_server()
+    total_trials = total_calls = 0
+    failed = False
+    start = time.time()
+    for version in args.schemas.split(","):
+        db = "rel_diff_%s_%d" % (rc.short(version), os.getpid())
+        rc.create_db(db, version)
+        conn = rc.connect(db)
+        tables = rc.mlflow_tables(conn.cursor())
+        seed_rng = random.Random("%d/%s" % (args.seed, version))
+        seeds = [args.trial_seed] if args.trial_seed is not None else \
+            [seed_rng.getrandbits(48) for _ in range(args.trials)]
+        t0 = time.time()
+        calls = 0
+        try:
+            for n, seed in enumerate(seeds):
+                trial = Trial(conn, version, seed, tables)
+                res = trial.run()
+                calls += trial.checks
+                if res is not None:
+                    failed = True
+                    idx, msg, _ = res
+                    print("FAIL: schema %s trial %d seed %d: %s" % (version, n, seed, msg))
+                    ops, last = shrink(conn, version, seed, tables, trial.ops, idx)
+                    print("  replay: test/reliability/differential.py --schemas %s --trial-seed %d" % (version, seed))
+                    print("  smallest reproducing sequence (%d of %d operations) on the generated database:" % (len(ops), idx + 1))
+                    for s in (last[2] if last else []):
+                        print("    " + s + ";")
+                    if last:
+                        print("  -> " + last[1])
+                    break
+        finally:
+            conn.close()
+            rc.drop_db(db)
+        total_trials += len(seeds) if not failed else n + 1
+        total_calls += calls
+        print("differential: MLflow %s: %d trials, %d checked states, %.1fs" % (version, n + 1, calls, time.time() - t0),
+              flush=True)
+        if failed:
+            break
+    print("differential: outcomes: " + ", ".join("%s %d" % kv for kv in sorted(STATS.items())))
+    print("differential: %s: %d trials, %d checked states on %d schemas in %.1fs (seed %d)" % (
+        "FAILED" if failed else "passed", total_trials, total_calls, len(args.schemas.split(",")), time.time() - start,
+        args.seed))
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,103 @@
+# Shared by the mlflow-purge-artifacts integration scenarios (sourced; not a test itself).
+# Needs: the drainer binary as $1, a PostgreSQL server in PGHOST/PGPORT/PGUSER with the extension
+# installed and the template databases built (test/pg/make-templates.sh; ctest runs pg_regress
+# first). Missing pieces FAIL the test; nothing is skipped.
+set -euo pipefail
+BIN=${1:?usage: $0 path/to/mlflow-purge-artifacts}
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PSQL="${PG_CONFIG:+$("$PG_CONFIG" --bindir)/}psql"
+[ -x "$BIN" ] || { echo "FAIL: no drainer binary at $BIN" >&2; exit 1; }
+[ -n "${PGHOST:-}" ] || { echo "FAIL: PGHOST is not set: the artifact tests need a PostgreSQL server (scripts/test-all.sh starts one)" >&2; exit 1; }
+"$PSQL" -X -q -d postgres -c "SELECT 1" >/dev/null || { echo "FAIL: cannot connect to PostgreSQL at PGHOST=$PGHOST PGPORT=${PGPORT:-}" >&2; exit 1; }
+
+WORK=$(mktemp -d /tmp/mlflow_purge_artifacts.XXXXXX)
+DBS=()
+PIDS=()
+failures=0
+cleanup() {
+	for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+	for db in "${DBS[@]}"; do "$PSQL" -X -q -d postgres -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1 || true; done
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+pass() { echo "ok: $*"; }
+finish() { echo "$(basename "$0" .sh): $failures failed"; [ "$failures" -eq 0 ]; }
+# expect_eq WHAT GOT WANT
+expect_eq() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: got '$2', want '$3'"; fi; }
+
+q() { "$PSQL" -X -q -v ON_ERROR_STOP=1 -d "$DB" "$@"; }
+qa() { "$PSQL" -X -q -At -v ON_ERROR_STOP=1 -d "$DB" -c "$1"; }
+
+# new_db TEMPLATE: a fresh MLflow database with the extension; sets DB.
+new_db() {
+	DB="artifacts_$(basename "$0" .sh)_$$_${#DBS[@]}"
+	DBS+=("$DB")
+	"$PSQL" -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE \"$DB\" TEMPLATE $1" >/dev/null ||
+		{ echo "FAIL: cannot clone template $1 (built by test/pg/make-templates.sh)" >&2; exit 1; }
+	qa "SET client_min_messages = warning; CREATE EXTENSION mlflow_purge" >/dev/null
+	export PGDATABASE=$DB
+}
+
+# relocate FROM TO: every artifact column of the seed from prefix FROM to prefix TO.
+relocate() {
+	q <<SQL
+SET client_min_messages = warning;
+UPDATE experiments SET artifact_location = replace(artifact_location, '$1', '$2');
+UPDATE runs SET artifact_uri = replace(artifact_uri, '$1', '$2');
+UPDATE model_versions SET source = replace(source, '$1', '$2');
+DO \$\$ BEGIN
+  IF to_regclass('logged_models') IS NOT NULL THEN
+    UPDATE logged_models SET artifact_location = replace(artifact_location, '$1', '$2');
+  END IF;
+  IF EXISTS (SELECT 1 FROM information_schema.columns WHERE table_name = 'model_versions' AND column_name = 'storage_location') THEN
+    UPDATE model_versions SET storage_location = replace(storage_location, '$1', '$2');
+  END IF;
+END \$\$;
+SQL
+}
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_port() {
+	for _ in $(seq 1 100); do
+		if python3 -c "import socket,sys; socket.create_connection(('127.0.0.1',$1),0.2)" 2>/dev/null; then return 0; fi
+		sleep 0.1
+	done
+	echo "FAIL: nothing listens on port $1" >&2
+	exit 1
+}
+
+# start_s3: s3rver on a free port with bucket "mlflow"; sets S3_ENDPOINT.
+start_s3() {
+	local node_bin server port
+	node_bin=$(command -v node) || { echo "FAIL: node is required for the S3 tests" >&2; exit 1; }
+	server="$HERE/node_modules/s3rver/bin/s3rver.js"
+	[ -f "$server" ] || { echo "FAIL: s3rver is not installed: run test/artifacts/setup.sh" >&2; exit 1; }
+	port=$(free_port)
+	mkdir -p "$WORK/s3"
+	"$node_bin" "$server" -d "$WORK/s3" -a 127.0.0.1 -p "$port" --silent --configure-bucket mlflow >"$WORK/s3rver.log" 2>&1 &
+	PIDS+=($!)
+	wait_port "$port"
+	S3_ENDPOINT="http://127.0.0.1:$port"
+}
+
+# start_mlflow ROOT [extra args]: the fake MLflow artifact server; sets MLFLOW_URL.
+start_mlflow() {
+	local root=$1 port
+	shift
+	port=$(free_port)
+	python3 "$HERE/servers/fake_mlflow_artifacts.py" --root "$root" --port "$port" --log "$WORK/mlflow-requests.log" "$@" \
+		>"$WORK/fake-mlflow.log" 2>&1 &
+	PIDS+=($!)
+	MLFLOW_PID=$!
+	wait_port "$port"
+	MLFLOW_URL="http://127.0.0.1:$port"
+}
+
+# make_tree DIR: the files a run or logged model logs (two files, one in a subdirectory).
+make_tree() {
+	case "$1" in "$WORK"/*) ;; *) echo "FAIL: make_tree outside the test directory: $1" >&2; exit 1 ;; esac
+	mkdir -p "$1/model"; echo "flavors: {}" >"$1/model/MLmodel"; echo '{"auc": 0.9}' >"$1/metrics.json"; }
+
+# outbox_summary: "status:count,..." over the outbox
+outbox_summary() { qa "SELECT coalesce(string_agg(status || ':' || n, ',' ORDER BY status), '') FROM (SELECT status, count(*) AS n FROM mlflow_purge.artifact_outbox GROUP BY status) s"; }

@@ -86,18 +86,26 @@ void ElasticIndexStore::delete_indices(const std::vector<std::string>& names) {
 
 void ElasticIndexStore::for_each_source(const std::string& index, const std::vector<std::string>& fields,
                                         const std::function<void(const nlohmann::json&)>& visit) {
+  scroll(index, {{"size", 1000}, {"_source", fields}, {"sort", {"_doc"}}}, [&](const nlohmann::json& hit) {
+    if (hit.contains("_source")) visit(hit["_source"]);
+  });
+}
+
+void ElasticIndexStore::for_each_hit(const std::string& index, const std::function<void(const nlohmann::json&)>& visit) {
+  scroll(index, {{"size", 1000}, {"sort", {"_doc"}}}, visit);
+}
+
+void ElasticIndexStore::scroll(const std::string& index, const nlohmann::json& first_page,
+                               const std::function<void(const nlohmann::json&)>& visit_hit) {
   // Scroll works the same on 7.x and 8.x and needs no point-in-time privileges.
-  const nlohmann::json first{{"size", 1000}, {"_source", fields}, {"sort", {"_doc"}}};
-  HttpResponse response = http_.request("POST", base_url_ + "/" + index + "/_search?scroll=1m", first.dump());
+  HttpResponse response = http_.request("POST", base_url_ + "/" + index + "/_search?scroll=1m", first_page.dump());
   if (response.status == 404) return;
   nlohmann::json page = parse(response, "search " + index);
   std::string scroll_id = page.value("_scroll_id", "");
   while (true) {
     const auto& hits = page["hits"]["hits"];
     if (!hits.is_array() || hits.empty()) break;
-    for (const auto& hit : hits) {
-      if (hit.contains("_source")) visit(hit["_source"]);
-    }
+    for (const auto& hit : hits) visit_hit(hit);
     if (scroll_id.empty()) break;
     const nlohmann::json next{{"scroll", "1m"}, {"scroll_id", scroll_id}};
     page = parse(http_.request("POST", base_url_ + "/_search/scroll", next.dump()), "scroll " + index);

@@ -17,8 +17,12 @@ class ElasticIndexStore : public IndexStore {
   void delete_indices(const std::vector<std::string>& names) override;
   void for_each_source(const std::string& index, const std::vector<std::string>& fields,
                        const std::function<void(const nlohmann::json&)>& visit) override;
+  void for_each_hit(const std::string& index, const std::function<void(const nlohmann::json&)>& visit) override;
 
  private:
+  // Scrolls through every hit of a search body (sorted by _doc) on one index; 404 is no hits.
+  void scroll(const std::string& index, const nlohmann::json& first_page,
+              const std::function<void(const nlohmann::json&)>& visit_hit);
   nlohmann::json parse(const HttpResponse& response, const std::string& what) const;
   std::string base_url_;
   HttpClient http_;

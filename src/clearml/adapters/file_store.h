@@ -1,8 +1,11 @@
 // The narrow view of the fileserver the purge needs: find what belongs to the tenant, remove it.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/plan.h"
@@ -28,6 +31,15 @@ class FileStore {
   virtual void remove(const FileSelection& selection, const std::vector<std::string>& targets) = 0;
   // Whether verification can see the result (HTTP cannot list folders).
   virtual bool can_verify() const = 0;
+
+  // For backups. Whether for_each_file and read_file work (HTTP cannot list or read folders).
+  virtual bool can_read_files() const = 0;
+  // Every regular file below the targets, as a path relative to the root, sorted; symbolic links
+  // are neither followed nor listed. Throws GuardRefusal where remove() would.
+  virtual void for_each_file(const FileSelection& selection, const std::vector<std::string>& targets,
+                             const std::function<void(const std::string& path, std::int64_t bytes)>& visit) = 0;
+  // The bytes of one file found by for_each_file, in chunks.
+  virtual void read_file(const std::string& path, const std::function<void(std::string_view chunk)>& consume) = 0;
 };
 
 }  // namespace clearml_purge

@@ -90,4 +90,13 @@ void HttpFileStore::remove(const FileSelection& selection, const std::vector<std
   }
 }
 
+void HttpFileStore::for_each_file(const FileSelection&, const std::vector<std::string>&,
+                                  const std::function<void(const std::string&, std::int64_t)>&) {
+  throw BackendError("fileserver", "the fileserver HTTP API cannot list folders");
+}
+
+void HttpFileStore::read_file(const std::string& path, const std::function<void(std::string_view)>&) {
+  throw BackendError("fileserver", "the fileserver HTTP API cannot read " + path + " here (backups need --fileserver-path)");
+}
+
 }  // namespace clearml_purge

@@ -15,6 +15,10 @@ class HttpFileStore : public FileStore {
   std::vector<FileTarget> find(const FileSelection& selection) override;
   void remove(const FileSelection& selection, const std::vector<std::string>& targets) override;
   bool can_verify() const override { return false; }
+  bool can_read_files() const override { return false; }
+  void for_each_file(const FileSelection& selection, const std::vector<std::string>& targets,
+                     const std::function<void(const std::string& path, std::int64_t bytes)>& visit) override;
+  void read_file(const std::string& path, const std::function<void(std::string_view chunk)>& consume) override;
 
   // POST <api_url>/auth.login with HTTP basic key:secret; returns data.token.
   static std::string login(const std::string& api_url, const std::string& access_key, const std::string& secret_key,

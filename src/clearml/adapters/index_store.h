@@ -22,6 +22,8 @@ class IndexStore {
   virtual void delete_indices(const std::vector<std::string>& names) = 0;
   virtual void for_each_source(const std::string& index, const std::vector<std::string>& fields,
                                const std::function<void(const nlohmann::json&)>& visit) = 0;
+  // Every document of one index as its search hit (_index, _id, _source), for backups.
+  virtual void for_each_hit(const std::string& index, const std::function<void(const nlohmann::json&)>& visit) = 0;
 };
 
 }  // namespace clearml_purge

@@ -8,6 +8,13 @@
 
 namespace clearml_purge {
 
+// What RESTORE needs to bring a key back: its DUMP payload and remaining time to live.
+struct KeyDump {
+  std::string type;           // "string", "zset", ...
+  std::int64_t pttl_ms = -1;  // -1: no expiry
+  std::string payload;        // raw DUMP bytes
+};
+
 class KeyStore {
  public:
   virtual ~KeyStore() = default;
@@ -15,6 +22,8 @@ class KeyStore {
   // Every key matching the glob in this database, by SCAN (never KEYS: it blocks the server).
   virtual std::vector<std::string> scan(int db, const std::string& match) = 0;
   virtual std::optional<std::string> get_string(int db, const std::string& key) = 0;
+  // TYPE, PTTL and DUMP of one key; nullopt when it no longer exists.
+  virtual std::optional<KeyDump> dump(int db, const std::string& key) = 0;
   // UNLINK (DEL on servers older than 4.0); returns how many existed.
   virtual std::int64_t unlink(int db, const std::vector<std::string>& keys) = 0;
 };

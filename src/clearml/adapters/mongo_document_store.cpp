@@ -173,6 +173,27 @@ void MongoDocumentStore::for_each(const CollectionRef& collection, const nlohman
   if (mongoc_cursor_error(cursor.get(), &error)) raise("find in " + logical_name(collection), error);
 }
 
+void MongoDocumentStore::for_each_canonical_json(const CollectionRef& collection, const nlohmann::json& filter,
+                                                 const std::function<void(const std::string&)>& visit) {
+  auto coll = open_collection(driver_->client, collection.db == Db::backend ? backend_db_ : auth_db_, collection.name);
+  BsonPtr query = to_bson(filter);
+  // Sorted by _id so two backups of the same data are the same bytes.
+  BsonPtr opts = to_bson({{"batchSize", 500}, {"sort", {{"_id", 1}}}});
+  std::unique_ptr<mongoc_cursor_t, CursorDeleter> cursor(
+      mongoc_collection_find_with_opts(coll.get(), query.get(), opts.get(), nullptr));
+  const bson_t* doc = nullptr;
+  while (mongoc_cursor_next(cursor.get(), &doc)) {
+    size_t length = 0;
+    char* text = bson_as_canonical_extended_json(doc, &length);
+    if (!text) throw BackendError(kBackend, "cannot encode a document of " + logical_name(collection) + " as Extended JSON");
+    const std::string line(text, length);
+    bson_free(text);
+    visit(line);
+  }
+  bson_error_t error;
+  if (mongoc_cursor_error(cursor.get(), &error)) raise("find in " + logical_name(collection), error);
+}
+
 std::int64_t MongoDocumentStore::delete_many(const CollectionRef& collection, const nlohmann::json& filter) {
   auto coll = open_collection(driver_->client, collection.db == Db::backend ? backend_db_ : auth_db_, collection.name);
   BsonPtr query = to_bson(filter);

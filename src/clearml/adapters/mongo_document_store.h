@@ -28,6 +28,8 @@ class MongoDocumentStore : public DocumentStore {
   std::int64_t count(const CollectionRef& collection, const nlohmann::json& filter) override;
   void for_each(const CollectionRef& collection, const nlohmann::json& filter, const nlohmann::json& projection,
                 const std::function<void(const nlohmann::json&)>& visit) override;
+  void for_each_canonical_json(const CollectionRef& collection, const nlohmann::json& filter,
+                               const std::function<void(const std::string&)>& visit) override;
   std::int64_t delete_many(const CollectionRef& collection, const nlohmann::json& filter) override;
   std::int64_t update_many(const CollectionRef& collection, const nlohmann::json& filter,
                            const nlohmann::json& update) override;

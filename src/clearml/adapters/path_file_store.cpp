@@ -1,7 +1,12 @@
 #include "adapters/path_file_store.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+#include <map>
 #include <system_error>
 
 #include "adapters/backend_error.h"
@@ -157,6 +162,52 @@ void PathFileStore::remove(const FileSelection& selection, const std::vector<std
     fs::remove_all(root / relative, ec);
     if (ec) throw BackendError(kBackend, "cannot delete " + (root / relative).string() + ": " + ec.message());
   }
+}
+
+void PathFileStore::for_each_file(const FileSelection& selection, const std::vector<std::string>& targets,
+                                  const std::function<void(const std::string&, std::int64_t)>& visit) {
+  const fs::path root = canonical_root();
+  std::map<std::string, std::int64_t> files;
+  for (const auto& relative : targets) {
+    if (selection.layout == FileserverLayout::enterprise && relative != selection.tenant_id) {
+      throw GuardRefusal(kBackend, "'" + relative + "' is not the tenant folder '" + selection.tenant_id + "'");
+    }
+    if (!check_inside_root(root, relative)) continue;  // already gone
+    const fs::path path = root / relative;
+    std::error_code ec;
+    if (fs::is_regular_file(fs::symlink_status(path, ec))) {
+      files[fs::relative(path, root).string()] = static_cast<std::int64_t>(fs::file_size(path, ec));
+      continue;
+    }
+    for (fs::recursive_directory_iterator it(path, fs::directory_options::none, ec), end; !ec && it != end;
+         it.increment(ec)) {
+      if (it->is_symlink(ec) || !it->is_regular_file(ec)) continue;
+      files[fs::relative(it->path(), root).string()] = static_cast<std::int64_t>(it->file_size(ec));
+    }
+    if (ec) throw BackendError(kBackend, "cannot list " + path.string() + ": " + ec.message());
+  }
+  for (const auto& [relative, bytes] : files) visit(relative, bytes);
+}
+
+void PathFileStore::read_file(const std::string& relative, const std::function<void(std::string_view)>& consume) {
+  const fs::path root = canonical_root();
+  if (!check_inside_root(root, relative)) throw BackendError(kBackend, "cannot read " + relative + ": it is gone");
+  const fs::path path = root / relative;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) throw BackendError(kBackend, "cannot open " + path.string() + ": " + std::strerror(errno));
+  char buffer[1 << 16];
+  while (true) {
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const std::string message = std::strerror(errno);
+      ::close(fd);
+      throw BackendError(kBackend, "cannot read " + path.string() + ": " + message);
+    }
+    if (n == 0) break;
+    consume(std::string_view(buffer, static_cast<std::size_t>(n)));
+  }
+  ::close(fd);
 }
 
 }  // namespace clearml_purge

@@ -16,6 +16,10 @@ class PathFileStore : public FileStore {
   std::vector<FileTarget> find(const FileSelection& selection) override;
   void remove(const FileSelection& selection, const std::vector<std::string>& targets) override;
   bool can_verify() const override { return true; }
+  bool can_read_files() const override { return true; }
+  void for_each_file(const FileSelection& selection, const std::vector<std::string>& targets,
+                     const std::function<void(const std::string& path, std::int64_t bytes)>& visit) override;
+  void read_file(const std::string& path, const std::function<void(std::string_view chunk)>& consume) override;
 
  private:
   // The canonical root, checked to exist and be a directory.

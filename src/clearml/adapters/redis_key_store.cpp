@@ -105,6 +105,26 @@ std::optional<std::string> RedisKeyStore::get_string(int db, const std::string& 
   return std::nullopt;
 }
 
+std::optional<KeyDump> RedisKeyStore::dump(int db, const std::string& key) {
+  select(db);
+  auto fail_on_error = [&](const ReplyPtr& reply, const char* command) {
+    if (reply->type == REDIS_REPLY_ERROR) throw BackendError(kBackend, std::string(command) + ": " + std::string(reply->str, reply->len));
+  };
+  auto payload = connection_->command({"DUMP", key});
+  fail_on_error(payload, "DUMP");
+  if (payload->type != REDIS_REPLY_STRING) return std::nullopt;  // nil: the key is gone
+  auto type = connection_->command({"TYPE", key});
+  fail_on_error(type, "TYPE");
+  auto ttl = connection_->command({"PTTL", key});
+  fail_on_error(ttl, "PTTL");
+  if (ttl->type == REDIS_REPLY_INTEGER && ttl->integer == -2) return std::nullopt;  // expired meanwhile
+  KeyDump result;
+  result.type.assign(type->str ? type->str : "", type->str ? type->len : 0);
+  result.pttl_ms = ttl->type == REDIS_REPLY_INTEGER ? ttl->integer : -1;
+  result.payload.assign(payload->str, payload->len);
+  return result;
+}
+
 std::int64_t RedisKeyStore::unlink(int db, const std::vector<std::string>& keys) {
   select(db);
   std::int64_t removed = 0;

@@ -91,6 +91,11 @@ const std::map<std::string, ValueSetter>& value_flags() {
       {"--public-items", [](Options& o, const std::string& v) { o.public_items = parse_policy("--public-items", v); }},
       {"--unknown-collections",
        [](Options& o, const std::string& v) { o.unknown_collections = parse_policy("--unknown-collections", v); }},
+      {"--backup",
+       [](Options& o, const std::string& v) {
+         if (v.empty()) throw UsageError{"--backup needs a directory"};
+         o.backup_dir = v;
+       }},
       {"--timeout", [](Options& o, const std::string& v) { o.timeout_ms = 1000 * parse_number("--timeout", v, 1, 3600); }},
       {"--mongo-uri", [](Options& o, const std::string& v) { o.mongo_uri = v; }},
       {"--backend-db", [](Options& o, const std::string& v) { o.backend_db = v; }},
@@ -136,6 +141,8 @@ const std::map<std::string, FlagSetter>& boolean_flags() {
       {"--skip-fileserver", [](Options& o) { o.fileserver_enabled = false; }},
       {"--skip-redis", [](Options& o) { o.redis_enabled = false; }},
       {"--no-progress", [](Options& o) { o.progress = false; }},
+      {"--backup-es-docs", [](Options& o) { o.backup_es_docs = true; }},
+      {"--backup-files", [](Options& o) { o.backup_files = true; }},
   };
   return flags;
 }
@@ -153,6 +160,12 @@ void check_consistency(Options& o) {
   }
   if (o.es_enabled && !o.es_ca_file.empty() && o.es_insecure) {
     throw UsageError{"--es-ca-file and --es-insecure contradict each other"};
+  }
+  if (o.backup_dir.empty() && (o.backup_es_docs || o.backup_files)) {
+    throw UsageError{std::string(o.backup_es_docs ? "--backup-es-docs" : "--backup-files") + " needs --backup DIR"};
+  }
+  if (o.backup_files && !o.fileserver_url.empty()) {
+    throw UsageError{"--backup-files needs --fileserver-path: the fileserver HTTP API cannot read folders"};
   }
   if (!o.fileserver_url.empty()) o.files_url_prefixes.push_back(o.fileserver_url);
   if (o.manifest_path.empty()) o.manifest_path = "clearml-purge-" + o.tenant_id + ".manifest.json";
@@ -236,6 +249,13 @@ Tenant and safety:
   --unknown-collections POLICY  tenant documents in collections not known to clearml-purge:
                              refuse (default), keep, delete
   --manifest FILE            manifest path (default ./clearml-purge-<tenant>.manifest.json)
+  --backup DIR               before the first delete, export everything the run deletes to
+                             DIR/<tenant id>/ (created 0700): Mongo documents as canonical Extended
+                             JSON lines, the index listing, Redis keys with their DUMP payloads, the
+                             fileserver file listing with sha256; backup.json, written last, marks
+                             it complete. A resumed run keeps and extends it.
+  --backup-es-docs           with --backup: also every document of the tenant's indices
+  --backup-files             with --backup and --fileserver-path: also a copy of every file
   --json                     print the plan and the report as JSON on stdout
   --no-progress              no progress line (it is shown only when stderr is a terminal)
   --timeout SECONDS          per-request timeout for every backend (default 10)
@@ -293,7 +313,11 @@ Examples:
       --fileserver-path /mnt/fileserver --redis-host redis --yes
   # 3. interrupted? run step 2 again: it resumes. Already removed and no manifest at hand?
   #    add --company-missing-ok: it says so and exits 0.
-  # 4. over HTTP, with the JSON report for a script
+  # 4. the same, exporting everything it deletes first (restore notes in the README)
+  clearml-purge --tenant 0123456789abcdef0123456789abcdef --name acme \
+      --mongo-uri mongodb://mongo:27017 --es-url http://elastic:9200 \
+      --fileserver-path /mnt/fileserver --redis-host redis --backup /var/backups/clearml --yes
+  # 5. over HTTP, with the JSON report for a script
   clearml-purge -t 0123456789abcdef0123456789abcdef --fileserver-url http://files:8081 \
       --api-url http://apiserver:8008 --api-access-key KEY --api-secret-key SECRET --yes --json
 )";

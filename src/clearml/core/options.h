@@ -28,6 +28,10 @@ struct Options {
   long timeout_ms = 10000;
   bool progress = true;  // shown only when stderr is a terminal
 
+  std::string backup_dir;       // --backup DIR: export what will be deleted to DIR/<tenant id>/ first
+  bool backup_es_docs = false;  // also every document of the tenant's indices
+  bool backup_files = false;    // also a copy of every fileserver file (path mode only)
+
   std::string mongo_uri = "mongodb://127.0.0.1:27017";
   std::string backend_db = "backend";
   std::string auth_db = "auth";

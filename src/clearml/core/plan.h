@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/backup_index.h"
 #include "core/clearml_layout.h"
 #include "core/refusals.h"
 
@@ -38,6 +39,17 @@ struct RedisCount {
   std::int64_t keys = 0;
 };
 
+// What --backup DIR would write before the first delete (plan mode writes nothing).
+struct BackupPlan {
+  bool enabled = false;
+  std::string directory;            // DIR/<tenant id>
+  bool merge_into_existing = false;  // a complete backup of the run being resumed: kept, extended
+  bool index_documents = false;      // --backup-es-docs
+  bool file_contents = false;        // --backup-files
+  bool files_listable = true;        // false over HTTP: the fileserver API cannot list or read
+  BackupCounts expected;             // from the plan's counts
+};
+
 struct Plan {
   std::string tenant_id;
   bool company_found = false;
@@ -65,6 +77,8 @@ struct Plan {
 
   std::map<std::string, std::int64_t> urls_by_storage;  // "s3" -> 12: from the harvest
   std::vector<std::string> external_urls;               // s3/gs/azure URLs, reported, never deleted
+
+  BackupPlan backup;
 
   std::vector<Refusal> refusals;
   std::vector<std::string> warnings;

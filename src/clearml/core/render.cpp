@@ -9,6 +9,43 @@ namespace clearml_purge {
 
 namespace {
 constexpr std::size_t kExternalUrlsShown = 20;
+std::string describe_backup_counts(const BackupCounts& c) {
+  std::string text = (boost::format("%1% document(s), %2% index listing(s)") % c.mongo_documents % c.index_listings).str();
+  if (c.index_documents > 0) text += (boost::format(", %1% index document(s)") % c.index_documents).str();
+  text += (boost::format(", %1% Redis key(s), %2% file(s) listed") % c.redis_keys % c.files_listed).str();
+  if (c.files_copied > 0) text += (boost::format(", %1% copied") % c.files_copied).str();
+  return text;
+}
+
+nlohmann::json backup_counts_to_json(const BackupCounts& c) {
+  return {{"mongo_documents", c.mongo_documents}, {"index_listings", c.index_listings},
+          {"index_documents", c.index_documents}, {"redis_keys", c.redis_keys},
+          {"files_listed", c.files_listed},       {"files_copied", c.files_copied},
+          {"bytes", c.bytes}};
+}
+
+void render_backup_plan(std::ostringstream& out, const BackupPlan& backup) {
+  out << "\nBackup to " << backup.directory << "/ before the first delete"
+      << (backup.merge_into_existing ? " (a complete backup of this run is there: kept and extended, never shrunk)"
+                                     : "")
+      << "\n";
+  const BackupCounts& c = backup.expected;
+  out << boost::format("  %-32s %12d  %s\n") % "MongoDB documents" % c.mongo_documents % "canonical Extended JSON lines";
+  out << boost::format("  %-32s %12d  %s\n") % "Elasticsearch index listings" % c.index_listings %
+             (backup.index_documents ? "name, documents, size" : "name, documents, size (documents with --backup-es-docs)");
+  if (backup.index_documents) {
+    out << boost::format("  %-32s %12d\n") % "Elasticsearch documents" % c.index_documents;
+  }
+  out << boost::format("  %-32s %12d  %s\n") % "Redis keys" % c.redis_keys % "type, TTL, DUMP payload";
+  if (!backup.files_listable) {
+    out << boost::format("  %-32s %12s  %s\n") % "Fileserver files" % "-" % "not listed: the HTTP API cannot list or read";
+  } else {
+    out << boost::format("  %-32s %12d  %s\n") % "Fileserver files" % c.files_listed %
+               (backup.file_contents ? "path, size, sha256, and a copy of each (" + human_bytes(c.bytes) + ")"
+                                     : std::string("path, size, sha256 (contents with --backup-files)"));
+  }
+}
+
 }  // namespace
 
 std::string human_bytes(std::int64_t bytes) {
@@ -109,6 +146,8 @@ std::string render_plan_text(const Plan& plan, bool will_act) {
     }
   }
 
+  if (plan.backup.enabled && !plan.nothing_left()) render_backup_plan(out, plan.backup);
+
   for (const auto& warning : plan.warnings) out << "\nwarning: " << warning << "\n";
   if (!plan.refusals.empty()) {
     out << "\nRefused:\n";
@@ -159,6 +198,14 @@ nlohmann::json plan_to_json(const Plan& plan) {
       {"warnings", plan.warnings},
       {"refusals", refusals},
       {"nothing_left", plan.nothing_left()},
+      {"backup", plan.backup.enabled
+                     ? nlohmann::json{{"directory", plan.backup.directory},
+                                      {"merge_into_existing", plan.backup.merge_into_existing},
+                                      {"index_documents", plan.backup.index_documents},
+                                      {"file_contents", plan.backup.file_contents},
+                                      {"files_listable", plan.backup.files_listable},
+                                      {"expected", backup_counts_to_json(plan.backup.expected)}}
+                     : nlohmann::json()},
   };
 }
 
@@ -184,6 +231,10 @@ std::string render_report_text(const RunReport& report) {
   }
   for (const auto& note : report.notes) out << "note: " << note << "\n";
   if (!report.manifest_path.empty()) out << "Manifest: " << report.manifest_path << "\n";
+  if (report.backup) {
+    out << "Backup: " << report.backup->directory << "/ (" << describe_backup_counts(report.backup->counts)
+        << (report.backup->merged_into_existing ? "; merged into the backup of the interrupted run" : "") << ")\n";
+  }
   out << boost::format("Result: %1% (exit code %2%)\n") %
              (report.exit_code == ExitCode::success ? "complete" : "partial, run again to finish") %
              to_int(report.exit_code);
@@ -207,6 +258,10 @@ nlohmann::json report_to_json(const RunReport& report) {
       {"leftovers", leftovers},
       {"external_urls", report.external_urls},
       {"notes", report.notes},
+      {"backup", report.backup ? nlohmann::json{{"directory", report.backup->directory},
+                                                {"merged_into_existing", report.backup->merged_into_existing},
+                                                {"counts", backup_counts_to_json(report.backup->counts)}}
+                               : nlohmann::json()},
       {"complete", report.exit_code == ExitCode::success},
       {"exit_code", to_int(report.exit_code)},
   };

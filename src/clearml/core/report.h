@@ -2,9 +2,11 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "core/backup_index.h"
 #include "core/exit_codes.h"
 #include "core/steps.h"
 
@@ -25,6 +27,13 @@ struct Leftover {
   std::int64_t count = 0;
 };
 
+// Where --backup wrote and what DIR/<tenant id>/backup.json counts (after merging, if resumed).
+struct BackupReport {
+  std::string directory;
+  bool merged_into_existing = false;
+  BackupCounts counts;
+};
+
 struct RunReport {
   std::string tenant_id;
   std::string company_name;
@@ -35,6 +44,7 @@ struct RunReport {
   std::vector<Leftover> leftovers;
   std::vector<std::string> external_urls;  // reported, never deleted
   std::vector<std::string> notes;
+  std::optional<BackupReport> backup;  // with --backup, once it was written
   ExitCode exit_code = ExitCode::success;
 };
 

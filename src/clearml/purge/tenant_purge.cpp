@@ -1,25 +1,15 @@
 #include "purge/tenant_purge.h"
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <cstdlib>
 
 #include <boost/format.hpp>
 
 #include "adapters/backend_error.h"
 #include "core/es_index_names.h"
 #include "core/mongo_deletion_order.h"
+#include "purge/tenant_backup.h"
 
 namespace clearml_purge {
-
-void crash_here_if_asked(const std::string& point) {
-  const char* wanted = std::getenv("CLEARML_PURGE_TEST_CRASH_AFTER");
-  if (wanted && point == wanted) {
-    std::fprintf(stderr, "clearml-purge: CLEARML_PURGE_TEST_CRASH_AFTER=%s: simulating a crash\n", wanted);
-    ::_exit(70);
-  }
-}
 
 void TenantPurge::record_completed(Survey& survey, Step step) {
   survey.manifest.completed_steps.insert(std::string(step_name(step)));
@@ -31,9 +21,17 @@ std::string TenantPurge::write_manifest(Survey& survey) {
   for (const auto& target : survey.plan.file_targets) survey.manifest.fileserver_targets.insert(target.target);
   survey.manifest.last_written = utc_now_iso8601();
   manifest_file_.save(survey.manifest);
-  return (boost::format("%1%: %2% tasks, %3% queues, %4% URLs, %5% indices") % manifest_file_.path() %
-          survey.manifest.task_ids.size() % survey.manifest.queue_ids.size() % survey.manifest.artifact_urls.size() %
-          survey.manifest.es_indices.size()).str();
+  std::string detail = (boost::format("%1%: %2% tasks, %3% queues, %4% URLs, %5% indices") % manifest_file_.path() %
+                        survey.manifest.task_ids.size() % survey.manifest.queue_ids.size() %
+                        survey.manifest.artifact_urls.size() % survey.manifest.es_indices.size()).str();
+  if (!options_.backup_dir.empty()) {
+    // After the manifest (a crash from here on is a resume, which keeps the backup) and before
+    // step 2, the first change to the tenant's data.
+    backup_ = TenantBackup(backends_, options_, survey_, progress_).write(survey);
+    crash_here_if_asked("backup");
+    detail += "; backup in " + backup_->directory + "/";
+  }
+  return detail;
 }
 
 std::string TenantPurge::revoke_credentials() {
@@ -209,6 +207,10 @@ RunReport TenantPurge::execute(Survey& survey) {
       // re-run find the tenant, and it goes only after everything else.
       break;
     }
+  }
+  report.backup = backup_;
+  if (backup_ && backends_.fileserver && !backends_.fileserver->can_read_files()) {
+    report.notes.push_back("the backup lists no fileserver files: the HTTP API cannot list or read them");
   }
   report.exit_code = judge_run(report);
   return report;

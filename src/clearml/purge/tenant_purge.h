@@ -5,6 +5,7 @@
 
 #include "adapters/manifest_file.h"
 #include "core/report.h"
+#include "purge/crash_point.h"
 #include "purge/progress.h"
 #include "purge/tenant_survey.h"
 
@@ -36,12 +37,7 @@ class TenantPurge {
   const ManifestFile& manifest_file_;
   Progress& progress_;
   TenantSurvey survey_;
+  std::optional<BackupReport> backup_;  // set by the manifest step with --backup
 };
-
-// Test-only: CLEARML_PURGE_TEST_CRASH_AFTER=<point> ends the process with _exit(70), as a kill -9
-// would, at that point: a step name (after its work, before the manifest records it: the harshest
-// moment) or "mongo:<db>.<collection>" (inside the Mongo step, after that collection). Unset in
-// production; the code path is otherwise identical.
-void crash_here_if_asked(const std::string& point);
 
 }  // namespace clearml_purge

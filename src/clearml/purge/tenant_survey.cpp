@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include "adapters/backup_directory.h"
 #include "adapters/manifest_file.h"
+#include "core/backup_plan.h"
 #include "core/es_index_names.h"
 #include "core/mongo_deletion_order.h"
 #include "core/refusals.h"
@@ -163,6 +165,25 @@ FileSelection TenantSurvey::file_selection(const Manifest& manifest) const {
   return selection;
 }
 
+void TenantSurvey::plan_backup(Plan& plan) {
+  const BackupLocationFacts facts = inspect_backup_location(options_.backup_dir, options_.tenant_id);
+  const BackupDecision decision = judge_backup_location(facts, options_.tenant_id, plan.manifest_present);
+  if (decision.refusal) plan.refusals.push_back(*decision.refusal);
+  BackupPlan& backup = plan.backup;
+  backup.enabled = true;
+  backup.directory = facts.tenant_directory;
+  backup.merge_into_existing = decision.mode == BackupMode::merge;
+  backup.index_documents = options_.backup_es_docs;
+  backup.file_contents = options_.backup_files;
+  backup.files_listable = !backends_.fileserver || backends_.fileserver->can_read_files();
+  backup.expected = expected_backup_counts(plan, options_.public_items, options_.unknown_collections,
+                                           options_.backup_es_docs, options_.backup_files && backup.files_listable);
+  if (!backup.files_listable) {
+    plan.warnings.push_back("the backup lists no fileserver files: the HTTP API cannot list or read them "
+                            "(use --fileserver-path to back them up)");
+  }
+}
+
 Survey TenantSurvey::run(const std::optional<Manifest>& stored) {
   Survey survey;
   Plan& plan = survey.plan;
@@ -266,6 +287,7 @@ Survey TenantSurvey::run(const std::optional<Manifest>& stored) {
   inputs.unknown_collection_documents = plan.unknown_documents();
   inputs.unknown_collections = options_.unknown_collections;
   plan.refusals = evaluate_refusals(inputs);
+  if (!options_.backup_dir.empty()) plan_backup(plan);
   return survey;
 }
 

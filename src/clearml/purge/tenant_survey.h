@@ -35,6 +35,8 @@ class TenantSurvey {
   FileSelection file_selection(const Manifest& manifest) const;
 
  private:
+  // --backup: judges DIR (read-only) and says what would be written.
+  void plan_backup(Plan& plan);
   void harvest_mongo(Manifest& manifest);
   void harvest_elasticsearch(Manifest& manifest, const std::vector<IndexEntry>& indices);
 

@@ -46,7 +46,19 @@ MongoFixture::~MongoFixture() {
 }
 
 void MongoFixture::insert(const std::string& db, const std::string& collection, const nlohmann::json& doc) {
-  const std::string text = doc.dump();
+  insert_extended_json(db, collection, doc.dump());
+}
+
+std::string extended_json_to_bson_hex(const std::string& text) {
+  bson_error_t error;
+  bson_t* bson = bson_new_from_json(reinterpret_cast<const uint8_t*>(text.data()), static_cast<ssize_t>(text.size()), &error);
+  if (!bson) throw std::runtime_error(std::string("not Extended JSON: ") + error.message);
+  std::string hex = to_hex(bson_get_data(bson), bson->len);
+  bson_destroy(bson);
+  return hex;
+}
+
+void MongoFixture::insert_extended_json(const std::string& db, const std::string& collection, const std::string& text) {
   bson_error_t error;
   bson_t* bson = bson_new_from_json(reinterpret_cast<const uint8_t*>(text.data()), static_cast<ssize_t>(text.size()), &error);
   if (!bson) throw std::runtime_error(std::string("bad seed document: ") + error.message);

@@ -16,6 +16,8 @@ class MongoFixture {
   explicit MongoFixture(const std::string& uri);
   ~MongoFixture();
   void insert(const std::string& db, const std::string& collection, const nlohmann::json& doc);
+  // Extended JSON text as mongoimport reads it (key order kept, canonical types honoured).
+  void insert_extended_json(const std::string& db, const std::string& collection, const std::string& text);
   // Every document of every collection of the database: "db.collection <_id as JSON>" -> the
   // document's raw BSON bytes in hex (byte-for-byte comparison).
   std::map<std::string, std::string> snapshot(const std::string& db);
@@ -77,5 +79,8 @@ class RedisFixture {
 std::map<std::string, std::string> snapshot_tree(const std::string& root);
 
 std::string to_hex(const unsigned char* data, std::size_t size);
+
+// The BSON bytes (hex, as MongoFixture::snapshot shows them) an Extended JSON document encodes.
+std::string extended_json_to_bson_hex(const std::string& text);
 
 }  // namespace clearml_it

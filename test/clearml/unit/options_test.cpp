@@ -113,4 +113,28 @@ TEST(Options, help_has_examples_and_exit_codes) {
   for (const auto& name : environment_variables()) EXPECT_NE(help.find(name), std::string::npos) << name;
 }
 
+TEST(Options, backup_flags_parse_and_depend_on_backup) {
+  const std::string tenant = "0123456789abcdef0123456789abcdef";
+  const std::vector<std::string> base{"--tenant", tenant, "--fileserver-path", "/mnt/fs"};
+  auto with = [&](std::vector<std::string> extra) {
+    auto args = base;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return parse_command_line(args, {});
+  };
+  EXPECT_TRUE(with({}).options.backup_dir.empty());
+  const CommandLine ok = with({"--backup", "/var/backups", "--backup-es-docs", "--backup-files"});
+  ASSERT_EQ(ok.action, CommandLine::Action::run) << ok.error;
+  EXPECT_EQ(ok.options.backup_dir, "/var/backups");
+  EXPECT_TRUE(ok.options.backup_es_docs);
+  EXPECT_TRUE(ok.options.backup_files);
+  EXPECT_NE(with({"--backup-es-docs"}).error.find("needs --backup DIR"), std::string::npos);
+  EXPECT_NE(with({"--backup-files"}).error.find("needs --backup DIR"), std::string::npos);
+  EXPECT_NE(with({"--backup="}).error.find("--backup needs a directory"), std::string::npos);
+  const CommandLine http = parse_command_line({"--tenant", tenant, "--fileserver-url", "http://f", "--fileserver-token",
+                                               "t", "--backup", "/b", "--backup-files"},
+                                              {});
+  EXPECT_NE(http.error.find("--backup-files needs --fileserver-path"), std::string::npos) << http.error;
+  EXPECT_NE(help_text().find("--backup DIR"), std::string::npos);
+}
+
 }  // namespace clearml_purge

@@ -44,6 +44,20 @@ src/core/%.bc: override CPPFLAGS := -Isrc
 $(OBJS:.o=.bc): %.bc: %.o
 -include $(OBJS:.o=.d)
 
+# Test-only: mlflow_purge_debug.so, the core plus src/pg/debug_boundary.cpp compiled with
+# MLFLOW_PURGE_DEBUG_DOOR, for the boundary suite (test/reliability/boundary.sh). Reuses the
+# extension's own objects; `make install` never installs it, `make install-debug-module` does.
+DEBUG_MODULE = mlflow_purge_debug$(DLSUFFIX)
+EXTRA_CLEAN += $(DEBUG_MODULE) src/pg/debug_boundary.debug.o
+src/pg/debug_boundary.debug.o: src/pg/debug_boundary.cpp src/pg/pg_zone.h src/core/door.h
+	$(CXX) $(CXXFLAGS) $(CPPFLAGS) -DMLFLOW_PURGE_DEBUG_DOOR -c -o $@ $<
+$(DEBUG_MODULE): $(CORE_SRCS:.cpp=.o) src/pg/errors.o src/pg/debug_boundary.debug.o
+	$(CXX) $(CXXFLAGS) $(LDFLAGS) $(LDFLAGS_SL) -shared -o $@ $^ -lstdc++
+.PHONY: debug-module install-debug-module
+debug-module: $(DEBUG_MODULE)
+install-debug-module: $(DEBUG_MODULE)
+	$(INSTALL_SHLIB) $(DEBUG_MODULE) '$(DESTDIR)$(pkglibdir)/'
+
 .PHONY: format lint
 format:
 	clang-format -i src/core/*.cpp src/core/*.hpp src/core/*.h src/pg/*.cpp src/pg/*.h test/unit/*.cpp test/unit/*.hpp

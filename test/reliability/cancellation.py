@@ -69,12 +69,11 @@ def blocked_on(admin, pid):
     return r
 
 
-def one_point(db, call, block_sql, expect_wait, method, label):
+def one_point(db, call, block_sql, expect_wait, method, label, before):
     """Runs `call` while `block_sql` holds a lock; stops it with `method` once it waits on
     `expect_wait` (a relation name, or 'row'). Returns True when everything held."""
     admin_conn = rc.connect(db)
     admin = admin_conn.cursor()
-    before = all_tables_checksum(admin)
     blocker = rc.connect(db, autocommit=False)
     blocker.cursor().execute(block_sql)
     p = rc.connect(db)
@@ -82,7 +81,7 @@ def one_point(db, call, block_sql, expect_wait, method, label):
     pc = p.cursor()
     pc.execute("SET client_min_messages = warning")
     if method == "statement_timeout":
-        pc.execute("SET statement_timeout = '500ms'")
+        pc.execute("SET statement_timeout = '200ms'")
     out = {}
 
     def runner():
@@ -174,8 +173,9 @@ def schema_points(version):
         points.append(("DELETE %s (%d rows)" % (table, n), call, "BEGIN; LOCK TABLE \"%s\" IN SHARE MODE" % table, table))
     points.append(("audit log", call, "BEGIN; LOCK TABLE mlflow_purge.audit_log IN SHARE MODE", "mlflow_purge.audit_log"))
     ok_points = 0
+    before = all_tables_checksum(cur)  # every cancelled purge must leave exactly this
     for label, c, block, expect in points:
-        good = all(one_point(db, c, block, expect, m, "%s %s" % (version, label)) for m in METHODS)
+        good = all(one_point(db, c, block, expect, m, "%s %s" % (version, label), before) for m in METHODS)
         ok_points += good
     # finally the purge runs to completion and removes what the dry run said
     cur.execute(call)

@@ -2,7 +2,9 @@
 
 #include <curl/curl.h>
 
+#include <chrono>
 #include <memory>
+#include <thread>
 
 namespace mlflow_purge::artifacts {
 namespace {
@@ -88,6 +90,20 @@ Perform(const HttpRequest &request) {
 	}
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.status);
 	return response;
+}
+
+HttpResponse
+PerformWithRetries(const HttpRequest &request) {
+	HttpResponse response;
+	for (int attempt = 1;; ++attempt) {
+		response = Perform(request);
+		const bool transient = response.status == 0 || response.status == 500 || response.status == 502 ||
+		                       response.status == 503 || response.status == 504;
+		if (!transient || attempt >= request.attempts) {
+			return response;
+		}
+		std::this_thread::sleep_for(std::chrono::milliseconds(200) * (1 << (attempt - 1)));
+	}
 }
 
 } // namespace mlflow_purge::artifacts

@@ -20,6 +20,9 @@ struct HttpRequest {
 	bool verify_tls = true;
 	std::string ca_bundle;
 	long timeout_seconds = 120;
+	// Attempts for a transport error or HTTP 500/502/503/504 (S3's InternalError and SlowDown),
+	// with 0.2 s, 0.4 s, ... between them, as the AWS SDKs' standard retry mode does.
+	int attempts = 1;
 };
 
 struct HttpResponse {
@@ -29,6 +32,9 @@ struct HttpResponse {
 };
 
 HttpResponse Perform(const HttpRequest &request);
+
+// Perform, repeated as request.attempts says.
+HttpResponse PerformWithRetries(const HttpRequest &request);
 
 // libcurl's global state, once per process.
 void HttpGlobalInit();

@@ -65,7 +65,8 @@ MlflowArtifactsStore::Delete(const Location &location) {
 		request.username = config_.username;
 		request.password = config_.password;
 	}
-	const HttpResponse response = Perform(request);
+	request.attempts = 3;
+	const HttpResponse response = PerformWithRetries(request);
 	if (response.status == 200 || response.status == 204) {
 		result.ok = true;
 		return result;

@@ -123,7 +123,8 @@ S3Store::Delete(const Location &location) {
 			request.headers.push_back("Content-Type: application/xml");
 			request.headers.push_back("Content-MD5: " + Base64(Digest(EVP_md5(), body)));
 		}
-		return Perform(request);
+		request.attempts = 4;
+		return PerformWithRetries(request);
 	};
 	auto failure = [&](const std::string &what, const HttpResponse &response) {
 		std::string detail = response.status == 0 ? response.error : "HTTP " + std::to_string(response.status);

@@ -75,7 +75,8 @@ start_s3() {
 	[ -f "$server" ] || { echo "FAIL: s3rver is not installed: run test/artifacts/setup.sh" >&2; exit 1; }
 	port=$(free_port)
 	mkdir -p "$WORK/s3"
-	"$node_bin" "$server" -d "$WORK/s3" -a 127.0.0.1 -p "$port" --silent --configure-bucket mlflow >"$WORK/s3rver.log" 2>&1 &
+	# s3rver makes continuation tokens with DES, which OpenSSL 3 keeps in its legacy provider
+	"$node_bin" --openssl-legacy-provider "$server" -d "$WORK/s3" -a 127.0.0.1 -p "$port" --configure-bucket mlflow >"$WORK/s3rver.log" 2>&1 &
 	PIDS+=($!)
 	wait_port "$port"
 	S3_ENDPOINT="http://127.0.0.1:$port"

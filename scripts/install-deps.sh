@@ -8,7 +8,7 @@ packages=(
   libboost-dev libgtest-dev libgmock-dev
   postgresql-15 postgresql-server-dev-15 postgresql-15-cron libpq-dev
   redis-server libhiredis-dev
-  libmongoc-dev libbson-dev libcurl4-openssl-dev nlohmann-json3-dev
+  libmongoc-dev libbson-dev libcurl4-openssl-dev libssl-dev nlohmann-json3-dev
   python3 python3-psycopg2
 )
 # The machine image ships Node.js with npm; Debian's own packages only when neither is there.

@@ -11,6 +11,8 @@
  */
 #include "pg/pg_zone.h"
 
+#include "core/bookkeeping_sql.h"
+
 extern "C" {
 #include "access/htup_details.h"
 #include "catalog/namespace.h"
@@ -26,7 +28,7 @@ extern "C" {
 #include "utils/syscache.h"
 }
 
-#define BOOKKEEPING_SCHEMA "mlflow_purge"
+#define BOOKKEEPING_SCHEMA MP_BOOKKEEPING_SCHEMA
 
 typedef struct OwnerIdentity {
 	Oid			saved_user;
@@ -80,11 +82,6 @@ bookkeeping_installed(void)
 		OidIsValid(get_relname_relid("artifact_outbox", schema));
 }
 
-static const char *const queue_sql =
-	"INSERT INTO " BOOKKEEPING_SCHEMA ".artifact_outbox (mlflow_schema, entity_type, entity_id, artifact_location) "
-	"SELECT $1, u.entity_type, u.entity_id, u.location "
-	"FROM ROWS FROM (pg_catalog.unnest($2), pg_catalog.unnest($3), pg_catalog.unnest($4)) AS u(entity_type, entity_id, location)";
-
 int64
 queue_artifacts(const char *schema, Datum entity_types, Datum entity_ids, Datum locations)
 {
@@ -99,21 +96,13 @@ queue_artifacts(const char *schema, Datum entity_types, Datum entity_ids, Datum 
 	values[2] = entity_ids;
 	values[3] = locations;
 	become_extension_owner(&identity);
-	rc = SPI_execute_with_args(queue_sql, 4, types, values, NULL, false, 0);
+	rc = SPI_execute_with_args(mp_queue_artifacts_sql, 4, types, values, NULL, false, 0);
 	if (rc != SPI_OK_INSERT)
 		elog(ERROR, "mlflow_purge: queueing artifact locations failed: %s", SPI_result_code_string(rc));
 	queued = (int64) SPI_processed;
 	restore_caller(&identity);
 	return queued;
 }
-
-static const char *const audit_sql =
-	"INSERT INTO " BOOKKEEPING_SCHEMA ".audit_log (started_at, role_name, session_role, function_name, arguments, "
-	"  mlflow_schema, dry_run, table_counts, total_rows, artifacts_queued, duration_ms) "
-	"SELECT $1, $2, $3, $4, pg_catalog.jsonb_object($5, $6), $7, $8, "
-	"  COALESCE((SELECT pg_catalog.jsonb_object_agg(u.table_name, u.row_count) "
-	"            FROM ROWS FROM (pg_catalog.unnest($9), pg_catalog.unnest($10)) AS u(table_name, row_count)), "
-	"           CAST('{}' AS pg_catalog.jsonb)), $11, $12, $13";
 
 static Datum
 text_array(const char *const *items, int n)
@@ -166,7 +155,7 @@ write_audit_row(const AuditCall *call, const MpProgram *program, const int64 *co
 	values[12] = Float8GetDatum((double) (GetCurrentTimestamp() - started_at) / 1000.0);
 
 	become_extension_owner(&identity);
-	rc = SPI_execute_with_args(audit_sql, 13, types, values, NULL, false, 0);
+	rc = SPI_execute_with_args(mp_audit_sql, 13, types, values, NULL, false, 0);
 	if (rc != SPI_OK_INSERT)
 		elog(ERROR, "mlflow_purge: writing the audit row failed: %s", SPI_result_code_string(rc));
 	restore_caller(&identity);

@@ -8,65 +8,13 @@
  */
 #include "pg/pg_zone.h"
 
+#include "core/catalog_queries.h"
+
 extern "C" {
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "utils/builtins.h"
 }
-
-static const char *const tables_query =
-	"SELECT c.relname::pg_catalog.text, a.attname::pg_catalog.text, "
-	"       pg_catalog.format_type(a.atttypid, a.atttypmod) "
-	"FROM pg_catalog.pg_class c "
-	"JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace "
-	"JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) c.oid "
-	"WHERE n.nspname OPERATOR(pg_catalog.=) $1 "
-	"  AND c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p']::pg_catalog.\"char\"[]) "
-	"  AND NOT c.relispartition "
-	"  AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped "
-	"ORDER BY c.relname, a.attnum";
-
-static const char *const primary_keys_query =
-	"SELECT c.relname::pg_catalog.text, a.attname::pg_catalog.text "
-	"FROM pg_catalog.pg_constraint con "
-	"JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) con.conrelid "
-	"JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace "
-	"CROSS JOIN LATERAL pg_catalog.unnest(con.conkey) WITH ORDINALITY AS k(attnum, position) "
-	"JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) c.oid "
-	"  AND a.attnum OPERATOR(pg_catalog.=) k.attnum "
-	"WHERE con.contype OPERATOR(pg_catalog.=) 'p' AND n.nspname OPERATOR(pg_catalog.=) $1 "
-	"ORDER BY c.relname, k.position";
-
-static const char *const foreign_keys_query =
-	"SELECT con.conname::pg_catalog.text, cn.nspname::pg_catalog.text, cc.relname::pg_catalog.text, "
-	"       pc.relname::pg_catalog.text, con.confdeltype::pg_catalog.text, "
-	"       ca.attname::pg_catalog.text, pa.attname::pg_catalog.text "
-	"FROM pg_catalog.pg_constraint con "
-	"JOIN pg_catalog.pg_class pc ON pc.oid OPERATOR(pg_catalog.=) con.confrelid "
-	"JOIN pg_catalog.pg_namespace pn ON pn.oid OPERATOR(pg_catalog.=) pc.relnamespace "
-	"JOIN pg_catalog.pg_class cc ON cc.oid OPERATOR(pg_catalog.=) con.conrelid "
-	"JOIN pg_catalog.pg_namespace cn ON cn.oid OPERATOR(pg_catalog.=) cc.relnamespace "
-	"CROSS JOIN LATERAL ROWS FROM (pg_catalog.unnest(con.conkey), pg_catalog.unnest(con.confkey)) WITH ORDINALITY AS k(child_att, parent_att, position) "
-	"JOIN pg_catalog.pg_attribute ca ON ca.attrelid OPERATOR(pg_catalog.=) con.conrelid "
-	"  AND ca.attnum OPERATOR(pg_catalog.=) k.child_att "
-	"JOIN pg_catalog.pg_attribute pa ON pa.attrelid OPERATOR(pg_catalog.=) con.confrelid "
-	"  AND pa.attnum OPERATOR(pg_catalog.=) k.parent_att "
-	"WHERE con.contype OPERATOR(pg_catalog.=) 'f' AND con.conparentid OPERATOR(pg_catalog.=) 0 "
-	"  AND pn.nspname OPERATOR(pg_catalog.=) $1 "
-	"ORDER BY cn.nspname, cc.relname, con.conname, k.position";
-
-/* Valid indexes of the schema's tables, key columns in order (NULL for an expression column). */
-static const char *const indexes_query =
-	"SELECT c.relname::pg_catalog.text, i.indexrelid::pg_catalog.int8, a.attname::pg_catalog.text "
-	"FROM pg_catalog.pg_index i "
-	"JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.indrelid "
-	"JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace "
-	"CROSS JOIN LATERAL pg_catalog.unnest(CAST(i.indkey AS pg_catalog.int2[])) WITH ORDINALITY AS k(attnum, position) "
-	"LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) c.oid "
-	"  AND a.attnum OPERATOR(pg_catalog.=) k.attnum "
-	"WHERE n.nspname OPERATOR(pg_catalog.=) $1 AND i.indisvalid AND i.indpred IS NULL "
-	"  AND k.position OPERATOR(pg_catalog.<=) i.indnkeyatts "
-	"ORDER BY c.relname, i.indexrelid, k.position";
 
 /* Runs one catalog query with the schema name as $1; rows stay in SPI_tuptable. */
 static uint64
@@ -96,7 +44,7 @@ same(const char *a, const char *b)
 static void
 read_tables(MpCatalog *catalog, const char *schema)
 {
-	uint64		rows = run_catalog_query(tables_query, schema);
+	uint64		rows = run_catalog_query(mp_catalog_tables_query, schema);
 	MpTable    *tables = (MpTable *) palloc0(sizeof(MpTable) * (rows + 1));
 	MpColumn   *columns = (MpColumn *) palloc0(sizeof(MpColumn) * (rows + 1));
 	int			ntables = 0;
@@ -123,7 +71,7 @@ read_tables(MpCatalog *catalog, const char *schema)
 static void
 read_primary_keys(MpCatalog *catalog, const char *schema)
 {
-	uint64		rows = run_catalog_query(primary_keys_query, schema);
+	uint64		rows = run_catalog_query(mp_catalog_primary_keys_query, schema);
 	const char **names = (const char **) palloc0(sizeof(char *) * (rows + 1));
 	MpTable    *tables = (MpTable *) catalog->tables;
 
@@ -147,7 +95,7 @@ read_primary_keys(MpCatalog *catalog, const char *schema)
 static void
 read_foreign_keys(MpCatalog *catalog, const char *schema)
 {
-	uint64		rows = run_catalog_query(foreign_keys_query, schema);
+	uint64		rows = run_catalog_query(mp_catalog_foreign_keys_query, schema);
 	MpForeignKey *keys = (MpForeignKey *) palloc0(sizeof(MpForeignKey) * (rows + 1));
 	const char **child_columns = (const char **) palloc0(sizeof(char *) * (rows + 1));
 	const char **parent_columns = (const char **) palloc0(sizeof(char *) * (rows + 1));
@@ -185,7 +133,7 @@ read_foreign_keys(MpCatalog *catalog, const char *schema)
 static void
 read_indexes(MpCatalog *catalog, const char *schema)
 {
-	uint64		rows = run_catalog_query(indexes_query, schema);
+	uint64		rows = run_catalog_query(mp_catalog_indexes_query, schema);
 	MpIndex    *indexes = (MpIndex *) palloc0(sizeof(MpIndex) * (rows + 1));
 	const char **columns = (const char **) palloc0(sizeof(char *) * (rows + 1));
 	char	  **ids = (char **) palloc0(sizeof(char *) * (rows + 1));

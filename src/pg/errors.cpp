@@ -3,41 +3,20 @@
  */
 #include "pg/pg_zone.h"
 
+#include "core/status_sqlstate.h"
+
 extern "C" {
 #include "lib/stringinfo.h"
 #include "utils/elog.h"
 }
 
+/* The table is shared with mlflow-purge (core/status_sqlstate.h). */
 int
 sqlstate_for_status(int status_kind)
 {
-	switch (status_kind)
-	{
-		case MP_NULL_VALUE:
-			return ERRCODE_NULL_VALUE_NOT_ALLOWED;
-		case MP_INVALID_PARAMETER:
-			return ERRCODE_INVALID_PARAMETER_VALUE;
-		case MP_NOT_FOUND:
-			return ERRCODE_NO_DATA_FOUND;
-		case MP_NOT_DELETED:
-			return ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE;
-		case MP_DEPENDENT_OBJECTS:
-			return ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST;
-		case MP_UNDEFINED_TABLE:
-			return ERRCODE_UNDEFINED_TABLE;
-		case MP_UNDEFINED_COLUMN:
-			return ERRCODE_UNDEFINED_COLUMN;
-		case MP_DATATYPE_MISMATCH:
-			return ERRCODE_DATATYPE_MISMATCH;
-		case MP_INVALID_FOREIGN_KEY:
-			return ERRCODE_INVALID_FOREIGN_KEY;
-		case MP_INSUFFICIENT_PRIVILEGE:
-			return ERRCODE_INSUFFICIENT_PRIVILEGE;
-		case MP_OUT_OF_MEMORY:
-			return ERRCODE_OUT_OF_MEMORY;
-		default:
-			return ERRCODE_INTERNAL_ERROR;
-	}
+	const char *code = mp_status_sqlstate(status_kind);
+
+	return MAKE_SQLSTATE(code[0], code[1], code[2], code[3], code[4]);
 }
 
 void

@@ -39,6 +39,10 @@ def main():
         protocol_version = "HTTP/1.1"
 
         def log_message(self, fmt, *a):
+            pass
+
+        def note(self):
+            # logged on arrival, so a request whose answer never left is in the log too
             if args.log:
                 with open(args.log, "a") as f:
                     f.write("%s %s %s\n" % (self.command, self.path, self.headers.get("Authorization", "-")))
@@ -67,6 +71,7 @@ def main():
             return os.path.join(root, rel), rel
 
         def do_DELETE(self):
+            self.note()
             url = urllib.parse.urlsplit(self.path)
             if not url.path.startswith(PREFIX + "/"):
                 return self.send(404, "<h1>Not Found</h1>", "text/html")
@@ -87,6 +92,7 @@ def main():
             self.send(200, "{}")
 
         def do_GET(self):
+            self.note()
             url = urllib.parse.urlsplit(self.path)
             if url.path.rstrip("/") != PREFIX:
                 return self.send(404, "<h1>Not Found</h1>", "text/html")

@@ -22,6 +22,9 @@ export PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
 if [ -f test/clearml/setup.sh ]; then
 	bash test/clearml/setup.sh
 fi
+if [ -f test/artifacts/setup.sh ]; then
+	bash test/artifacts/setup.sh
+fi
 
 build=${MLFLOW_PURGE_BUILD_DIR:-$root/build}
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Debug -DMLFLOW_PURGE_SANITIZE=ON >/dev/null

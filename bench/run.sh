@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# mlflow_purge benchmark: the extension vs a hand-written set-based cascade (one transaction) vs a
+# mlflow_purge benchmark: the extension (with and without its bookkeeping) vs the floor (best plain SQL,
+# one transaction) vs the first hand-written cascade (temp tables) vs a
 # per-run strategy (one transaction per run, as `mlflow gc`), on identical copies of the same
 # generated MLflow database, in one run. See bench/README.md.
 #
 #   bash bench/run.sh [--scale default|full] [--scenarios A,B,B+ix,C,D,E,E+ix] [--versions 3.11,2.9.2]
-#                     [--reps N] [--timeout SECONDS] [--seed TEXT] [--rebuild] [--keep-cluster]
+#                     [--strategies extension,ext-nobook,floor,cascade-temp,per-run]
+#                     [--reps N] [--timeout SECONDS] [--seed TEXT] [--rebuild] [--installed] [--stop-cluster]
 #
 # Needs the extension installed in PostgreSQL 15 (make install). Starts its own cluster in
 # $BENCH_DIR (default /tmp/mlflow-purge-bench, port $BENCH_PORT default 55435), keeps generated
@@ -22,6 +24,7 @@ seed=mlflow-purge-bench-1
 rebuild=0
 keep=1
 ext_mode=head
+strategy_list=extension,ext-nobook,floor,cascade-temp,per-run
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--scale) scale=$2; shift 2 ;;
@@ -30,6 +33,7 @@ while [ $# -gt 0 ]; do
 	--reps) reps=$2; shift 2 ;;
 	--timeout) timeout_s=$2; shift 2 ;;
 	--seed) seed=$2; shift 2 ;;
+	--strategies) strategy_list=$2; shift 2 ;;
 	--rebuild) rebuild=1; shift ;;
 	--installed) ext_mode=installed; shift ;;
 	--stop-cluster) keep=0; shift ;;
@@ -104,12 +108,22 @@ ext_setup() { # db: make the purge functions of the extension under test availab
 		psql_q -d "$1" -c "CREATE EXTENSION IF NOT EXISTS mlflow_purge" -c "ALTER EXTENSION mlflow_purge UPDATE"
 		return
 	fi
+	# Since 1.1.0 the library looks up its pg_extension row (the audit and outbox rows are written
+	# as the extension owner), so the functions must belong to a real extension: CREATE EXTENSION
+	# from the installed scripts (checked equal to HEAD's; only tables and function signatures come
+	# from them), then bind its C functions to the HEAD build by absolute path.
 	if [ "$(psql_v -d "$1" -c "SELECT count(*) FROM pg_proc WHERE probin = '$ext_so'")" = 0 ]; then
+		local dir f v
+		dir=$(dirname "$ext_so")
+		v=$(sed -n "s/^default_version *= *'\(.*\)'/\1/p" "$dir/mlflow_purge.control")
+		for f in mlflow_purge.control "mlflow_purge--$v.sql"; do
+			cmp -s "$dir/$f" "/usr/share/postgresql/15/extension/$f" ||
+				echo "  WARNING: installed $f differs from HEAD's; the bench's extension objects come from the installed one" >&2
+		done
 		psql_q -d "$1" -c "DROP EXTENSION IF EXISTS mlflow_purge CASCADE" -c "DROP SCHEMA IF EXISTS mlflow_purge CASCADE" \
-			-c "SELECT format('DROP FUNCTION %s', oid::regprocedure) FROM pg_proc WHERE proname LIKE 'mlflow\_purge%' AND pronamespace = 'public'::regnamespace" -c '\gexec'
-		local script
-		script=$(ls "$(dirname "$ext_so")"/mlflow_purge--*.*.*.sql | grep -v -- '--.*--' | sort -V | tail -1)
-		sed -e '/^\\echo/d' -e 's/@extschema@/public/g' -e "s|MODULE_PATHNAME|$ext_so|g" "$script" | psql_q -d "$1" >/dev/null
+			-c "DO \$\$ DECLARE f regprocedure; BEGIN FOR f IN SELECT oid FROM pg_proc WHERE proname LIKE 'mlflow\\_purge%' AND pronamespace = 'public'::regnamespace LOOP EXECUTE format('DROP FUNCTION %s', f); END LOOP; END \$\$" \
+			-c "CREATE EXTENSION mlflow_purge VERSION '$v' SCHEMA public" \
+			-c "UPDATE pg_proc SET probin = '$ext_so' WHERE probin IS NOT NULL AND oid IN (SELECT d.objid FROM pg_depend d JOIN pg_extension x ON x.oid = d.refobjid WHERE x.extname = 'mlflow_purge' AND d.classid = 'pg_proc'::regclass AND d.deptype = 'e')"
 	fi
 }
 build_base() { # version shape -> template db name (built unless already there with the same signature)
@@ -170,15 +184,21 @@ run_one() { # scenario version template kind target strategy rep
 	oid=$(psql_v -d postgres -c "SELECT oid FROM pg_database WHERE datname = '$copy'")
 	psql_q -d postgres -c "SELECT pg_stat_statements_reset(0, $oid, 0)" >/dev/null
 	case "$strat" in
-	extension)
+	extension | ext-nobook)
 		case "$kind" in
 		experiment) body="SELECT * FROM mlflow_purge_experiment(:target) \\g /dev/null" ;;
 		run) body="SELECT * FROM mlflow_purge_run(:'target') \\g /dev/null" ;;
 		deleted) body="SELECT * FROM mlflow_purge_deleted() \\g /dev/null" ;;
 		esac ;;
-	cascade) body="\\i $here/sql/cascade-$v.sql" ;;
+	floor) body="\\i $here/sql/floor-$v.sql" ;;
+	cascade-temp) body="\\i $here/sql/cascade-temp-$v.sql" ;;
 	per-run) body="\\i $here/sql/perrun-$v.sql" ;;
 	esac
+	if [ "$strat" = ext-nobook ]; then
+		# the same build with its bookkeeping tables hidden: bookkeeping_installed() is false, so the
+		# call skips the outbox query, the outbox INSERT and the audit INSERT (as at version 1.0.0)
+		psql_q -d "$copy" -c "ALTER SCHEMA mlflow_purge RENAME TO mlflow_purge_hidden"
+	fi
 	cat >"$work/session.sql" <<SQL
 \\set ON_ERROR_STOP 1
 SELECT pg_backend_pid() AS pid, extract(epoch FROM clock_timestamp()) AS t0 /* bench-bookkeeping */ \\gset
@@ -238,10 +258,10 @@ run_scenario() { # scenario version
 	m=$(psql_v -F ' ' -d "$tpl" -c "SELECT string_agg(key || '=' || value, ' ' ORDER BY key) FROM bench.meta WHERE key NOT IN ('seed', 'featured_run', 'featured_experiment')")
 	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$sc" "$v" "$kind" "$target" "$(psql_v -d postgres -c "SELECT pg_size_pretty(pg_database_size('$tpl'))")" "$m" >>"$work/scenarios.tsv"
 	echo "  scenario $sc, MLflow $v: template $tpl, purge $kind $target; $m" >&2
-	local strategies=(extension cascade per-run) r i
+	local r i ns=${#strategies[@]}
 	for ((r = 1; r <= n; r++)); do
-		for i in 0 1 2; do # rotate the order each repetition
-			run_one "$sc" "$v" "$tpl" "$kind" "$target" "${strategies[$(((i + r - 1) % 3))]}" "$r"
+		for ((i = 0; i < ns; i++)); do # rotate the order each repetition
+			run_one "$sc" "$v" "$tpl" "$kind" "$target" "${strategies[$(((i + r - 1) % ns))]}" "$r"
 		done
 	done
 }
@@ -251,8 +271,9 @@ echo "mlflow_purge bench: scale=$scale scenarios=$scenarios versions=$versions r
 : >"$work/scenarios.tsv"
 IFS=, read -r -a sc_list <<<"$scenarios"
 IFS=, read -r -a v_list <<<"$versions"
+IFS=, read -r -a strategies <<<"$strategy_list"
 for v in "${v_list[@]}"; do
-	[ -r "$here/sql/cascade-$v.sql" ] || { echo "run.sh: no hand-written cascade for MLflow $v" >&2; exit 2; }
+	[ -r "$here/sql/floor-$v.sql" ] || { echo "run.sh: no floor script for MLflow $v" >&2; exit 2; }
 	for sc in "${sc_list[@]}"; do
 		# The issue's scenarios are version-independent; B..E are heavy, so on versions other than
 		# the first listed only A and C run unless --scenarios names them explicitly.
@@ -266,6 +287,6 @@ pgver=$(psql_v -d postgres -c "SHOW server_version")
 pgver="$pgver; $ext_label"
 settings=$(psql_v -d postgres -c "SELECT string_agg(name || '=' || setting || coalesce(unit, ''), ' ' ORDER BY name) FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes', 'shared_buffers', 'work_mem', 'autovacuum', 'jit', 'max_parallel_workers_per_gather')")
 python3 "$here/report.py" "$results" "$work/scenarios.tsv" "$machine; PostgreSQL $pgver; $settings" \
-	"bash bench/run.sh --scale $scale --scenarios $scenarios --versions $versions --reps $reps --seed $seed"
+	"bash bench/run.sh --scale $scale --scenarios $scenarios --versions $versions --strategies $strategy_list --reps $reps --seed $seed"
 cp "$results" "$here/last-results.tsv"
 echo "(raw results: $results, copied to bench/last-results.tsv)" >&2

@@ -1,4 +1,4 @@
--- Targets for the per-run strategy (what `mlflow gc` would pick; same rule as targets.sql, no locks:
+-- Targets for the per-run strategy (what `mlflow gc` would pick; same rule as floor-targets.sql, no locks:
 -- gc takes none). Plain temp tables: each statement of this strategy is its own transaction.
 CREATE TEMP TABLE pr_exp AS SELECT experiment_id FROM public.experiments WHERE false;
 CREATE TEMP TABLE pr_run AS SELECT run_uuid FROM public.runs WHERE false;

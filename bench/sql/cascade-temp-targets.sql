@@ -1,4 +1,4 @@
--- Target selection shared by the hand-written cascade and the per-run strategy, the same rule as the
+-- Target selection of the cascade-temp baseline (into temp tables), the same rule as the
 -- extension: psql variable kind = experiment (target = id) | run (target = run id) | deleted
 -- (every deleted experiment except 0 with all its runs, plus deleted runs of live experiments).
 -- Rows are locked FOR UPDATE, as the extension locks its targets before deleting.

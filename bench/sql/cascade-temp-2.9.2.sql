@@ -1,7 +1,8 @@
--- Hand-written set-based cascade for MLflow 2.9.2, one transaction, children before parents:
--- the floor the extension is measured against. Same tables as the extension's plan for 2.9.2.
+-- "cascade-temp" for MLflow 2.9.2: the bench's first hand-written set-based cascade, kept as a
+-- second baseline. Targets in temp tables, deletes by IN (subquery); one transaction, children
+-- before parents, the same tables as the extension's plan for 2.9.2. The floor is floor-2.9.2.sql.
 BEGIN;
-\ir targets.sql
+\ir cascade-temp-targets.sql
 DELETE FROM public.input_tags t WHERE t.input_uuid IN (
   SELECT i.input_uuid FROM public.inputs i
   WHERE (i.destination_type = 'RUN' AND i.destination_id IN (SELECT run_uuid FROM purge_run))

@@ -1,8 +1,9 @@
--- Hand-written set-based cascade for MLflow 3.11, one transaction, children before parents:
--- the floor the extension is measured against. Same 26 tables as the extension's plan for 3.11
--- (ON DELETE CASCADE children are deleted explicitly too, as the extension does).
+-- "cascade-temp" for MLflow 3.11: the bench's first hand-written set-based cascade, kept as a
+-- second baseline. Targets in temp tables, deletes by IN (subquery); one transaction, children
+-- before parents, the same 26 tables as the extension's plan for 3.11 (ON DELETE CASCADE children
+-- deleted explicitly too, as the extension does). The floor is floor-3.11.sql (FINDINGS F1).
 BEGIN;
-\ir targets.sql
+\ir cascade-temp-targets.sql
 CREATE TEMP TABLE purge_trace (request_id varchar(50) PRIMARY KEY) ON COMMIT DROP;
 CREATE TEMP TABLE purge_model (model_id varchar(36) PRIMARY KEY) ON COMMIT DROP;
 CREATE TEMP TABLE purge_dataset (dataset_uuid varchar(36) PRIMARY KEY) ON COMMIT DROP;

@@ -1,5 +1,6 @@
 #include "cli/pg_session.hpp"
 
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -40,6 +41,8 @@ OneLine(const std::string &text) {
 	}
 	return out;
 }
+
+volatile std::sig_atomic_t g_cancelled = 0;
 
 } // namespace
 
@@ -155,6 +158,9 @@ Session::Log(const std::string &sql, const std::vector<Param> &params) {
 
 Result
 Session::Exec(const std::string &sql, const std::vector<Param> &params) {
+	if (g_cancelled) {
+		throw SqlError("57014", "canceling statement due to user request");
+	}
 	Log(sql, params);
 	std::vector<Oid> types;
 	std::vector<const char *> values;
@@ -188,6 +194,7 @@ Session::ExecQuietly(const std::string &sql) noexcept {
 
 void
 Session::Cancel() noexcept {
+	g_cancelled = 1;
 	if (cancel_) {
 		char buffer[256];
 		PQcancel(cancel_, buffer, sizeof buffer);

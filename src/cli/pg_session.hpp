@@ -90,7 +90,8 @@ public:
 	// For ROLLBACK after a failure: never throws.
 	void ExecQuietly(const std::string &sql) noexcept;
 
-	// Sends a cancel request for the statement in progress (safe from a signal handler).
+	// Sends a cancel request for the statement in progress and makes every later Exec fail with
+	// 57014 (safe from a signal handler): a signal between two statements stops the purge too.
 	void Cancel() noexcept;
 	PGconn *Raw() const { return conn_; }
 

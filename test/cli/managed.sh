@@ -7,6 +7,8 @@
 #   - its purges equal the extension's (run as superuser on a second clone): result rows,
 #     NOTICEs, every MLflow table's checksum, audit rows (but the role) and outbox rows;
 #   - a role without the UPDATE grant for row locks is refused before anything runs (42501);
+#   - the purge waits for a row lock and re-checks under it: an experiment restored by a
+#     concurrent transaction meanwhile is not purged (55000);
 #   - the program never needs what a managed service withholds: every statement it sent
 #     (--log-sql) is on a short list (BEGIN, SET LOCAL search_path, SELECT/WITH, DELETE,
 #     INSERT INTO mlflow_purge.*, COMMIT/ROLLBACK, and in setup CREATE SCHEMA/TABLE/INDEX,
@@ -131,6 +133,22 @@ else
 	fail "nolock role"; cat "$work/4.err"
 fi
 as "$nolock" deleted --dry-run >/dev/null 2>"$work/4b.err" && pass "a dry run needs no UPDATE (no row locks)" || { fail "nolock dry run"; cat "$work/4b.err"; }
+
+# 4b. Locking and the re-check under the lock: experiment 3 restored by a concurrent
+#     transaction while the purge waits for its row lock is not purged (55000, nothing changed).
+before=$(fingerprint "$db")
+"$PSQL" -X -q -d "$db" -c "BEGIN; UPDATE public.experiments SET lifecycle_stage = 'active' WHERE experiment_id = 3; SELECT pg_sleep(2); COMMIT;" >/dev/null 2>&1 &
+restorer=$!
+sleep 0.5
+as "$purger" experiment 3 >"$work/4c.out" 2>"$work/4c.err"
+rc=$?
+wait "$restorer"
+"${psql_q[@]}" -d "$db" -c "UPDATE public.experiments SET lifecycle_stage = 'deleted' WHERE experiment_id = 3"
+if [ $rc -eq 1 ] && grep -q '^ERROR:  55000: experiment 3 is not deleted' "$work/4c.err" && [ "$(fingerprint "$db")" = "$before" ]; then
+	pass "waits for the row lock and re-checks: an experiment restored meanwhile is not purged (55000)"
+else
+	fail "concurrent restore (exit $rc)"; cat "$work/4c.err"
+fi
 
 # 5. Nothing a managed service withholds.
 allowed='^(BEGIN|COMMIT|ROLLBACK|SET LOCAL search_path = pg_catalog, pg_temp|SELECT |WITH |DELETE FROM "public"\.|INSERT INTO mlflow_purge\.(audit_log|artifact_outbox) |CREATE SCHEMA IF NOT EXISTS mlflow_purge;$|CREATE TABLE mlflow_purge\.|GRANT (USAGE|INSERT) ON (SCHEMA mlflow_purge|mlflow_purge\.audit_log, mlflow_purge\.artifact_outbox) TO )'

@@ -70,6 +70,18 @@ PurgeStatements::EdgePredicate(const CascadeEdge &edge, const std::string &child
 			keys = "CAST(" + keys + " AS pg_catalog.text[])";
 		}
 		condition = sql::Column(child_alias, edge.columns.front().child) + " " + sql::Op("=") + " ANY (" + keys + ")";
+	} else if (edge.columns.size() == 1) {
+		// The parent's purged keys, computed once (an init plan), then matched through the
+		// child's index like a parameter: a semi-join here tends to become a hash join over the
+		// whole child table, which costs the table's size instead of the rows purged.
+		const std::string parent_alias = Alias(depth + 1);
+		std::string parent_key = sql::Column(parent_alias, edge.columns.front().parent);
+		if (edge.parent_key_as_text) {
+			parent_key = "CAST(" + parent_key + " AS pg_catalog.text)";
+		}
+		condition = sql::Column(child_alias, edge.columns.front().child) + " " + sql::Op("=") + " ANY (ARRAY(SELECT " +
+		            parent_key + " FROM " + Relation(edge.parent_table) + " AS " + parent_alias + " WHERE " +
+		            Predicate(edge.parent_table, parent_alias, depth + 1) + "))";
 	} else {
 		const std::string parent_alias = Alias(depth + 1);
 		condition = "EXISTS (SELECT 1 FROM " + Relation(edge.parent_table) + " AS " + parent_alias + " WHERE ";

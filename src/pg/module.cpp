@@ -5,6 +5,7 @@
 
 extern "C" {
 #include "utils/guc.h"
+#include "utils/memutils.h"
 }
 
 extern "C" {
@@ -14,6 +15,36 @@ void _PG_init(void);
 }
 
 char *mlflow_purge_schema_setting = NULL;
+
+/*
+ * A value set before the library was loaded (SET in the session, ALTER DATABASE/ROLE ... SET)
+ * is checked only when the library loads; PostgreSQL then warns and keeps the default. Purging
+ * "public" instead of the schema the caller named would be wrong, so that value is remembered
+ * and every purge refuses until a valid value is set.
+ */
+static char *rejected_schema_setting = NULL;
+
+static void
+assign_schema_setting(const char *newval, void *extra)
+{
+	(void) newval;
+	(void) extra;
+	rejected_schema_setting = NULL;
+}
+
+const char *
+mlflow_purge_schema(void)
+{
+	if (rejected_schema_setting != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("mlflow_purge.schema was set to \"%s\" before the extension was loaded, which is not a schema name",
+						rejected_schema_setting),
+				 errdetail("PostgreSQL kept the default \"%s\"; the purge refuses rather than use it.",
+						   mlflow_purge_schema_setting),
+				 errhint("SET mlflow_purge.schema to the MLflow schema (or RESET it), then call the purge again.")));
+	return mlflow_purge_schema_setting ? mlflow_purge_schema_setting : "public";
+}
 bool mlflow_purge_progress_setting = false;
 
 /*
@@ -52,6 +83,9 @@ check_schema_setting(char **newval, void **extra, GucSource source)
 extern "C" void
 _PG_init(void)
 {
+	const char *pending = GetConfigOption("mlflow_purge.schema", true, false);
+	char	   *requested = pending ? MemoryContextStrdup(TopMemoryContext, pending) : NULL;
+
 	DefineCustomStringVariable("mlflow_purge.schema",
 							   "Schema that holds the MLflow tracking tables.",
 							   "Set it per database or per role when MLflow does not use the public schema.",
@@ -60,8 +94,10 @@ _PG_init(void)
 							   PGC_USERSET,
 							   0,
 							   check_schema_setting,
-							   NULL,
+							   assign_schema_setting,
 							   NULL);
+	if (requested != NULL && mlflow_purge_schema_setting != NULL && strcmp(requested, mlflow_purge_schema_setting) != 0)
+		rejected_schema_setting = requested;
 	DefineCustomBoolVariable("mlflow_purge.progress",
 							 "Reports every table as it is purged, and the totals, as NOTICE messages.",
 							 "Off: the same messages are logged at DEBUG1, so the default output of the purge "

@@ -19,6 +19,8 @@ extern "C" {
 
 /* GUC mlflow_purge.schema: the schema holding MLflow's tables. */
 extern char *mlflow_purge_schema_setting;
+/* The setting to use; an ERROR when it was set to an invalid value before the library loaded. */
+const char *mlflow_purge_schema(void);
 /* GUC mlflow_purge.progress: per-table progress as NOTICE (on) or DEBUG1 (off, the default). */
 extern bool mlflow_purge_progress_setting;
 

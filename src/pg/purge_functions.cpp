@@ -134,7 +134,7 @@ run_purge(FunctionCallInfo fcinfo, const MpRequest *request, PurgeBindings *bind
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	MemoryContext caller_context;
-	const char *schema = mlflow_purge_schema_setting ? mlflow_purge_schema_setting : "public";
+	const char *schema = mlflow_purge_schema();
 	TimestampTz started_at = GetCurrentTimestamp();
 	Oid			namespace_oid;
 	MemoryContext spi_context;
@@ -310,7 +310,7 @@ mlflow_purge_check(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	MemoryContext caller_context;
-	const char *schema = mlflow_purge_schema_setting ? mlflow_purge_schema_setting : "public";
+	const char *schema = mlflow_purge_schema();
 	Oid			namespace_oid;
 	MemoryContext spi_context;
 	MpCatalog  *catalog;

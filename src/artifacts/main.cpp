@@ -1,5 +1,5 @@
 // mlflow-purge-artifacts: deletes from storage the artifact locations the mlflow_purge
-// extension queued in mlflow_purge.artifact_outbox (see docs/artifacts.md).
+// extension queued in mlflow_purge.artifact_outbox (see the README section "Deleting artifacts").
 #include "adapters/http_client.hpp"
 #include "adapters/local_store.hpp"
 #include "adapters/mlflow_artifacts_store.hpp"

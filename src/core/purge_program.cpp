@@ -195,9 +195,11 @@ private:
 	}
 
 	// ms since the epoch, `older_than` before the transaction's start: MLflow's time unit.
+	// Every MLflow time is after 1970, so an interval beyond 4000 years selects the same rows as
+	// 4000 years; clamping keeps now() - older_than inside the timestamp range for any input.
 	std::string Cutoff() const {
-		return "CAST(pg_catalog.date_part('epoch', pg_catalog.now() " + Op("-") + " " + Ref(Param::OlderThan) + ") " +
-		       Op("*") + " 1000 AS pg_catalog.int8)";
+		return "CAST(pg_catalog.date_part('epoch', pg_catalog.now() " + Op("-") + " LEAST(" + Ref(Param::OlderThan) +
+		       ", CAST('4000 years' AS pg_catalog.interval))) " + Op("*") + " 1000 AS pg_catalog.int8)";
 	}
 
 	std::string OldEnough(const std::string &column) const {

@@ -34,15 +34,22 @@ empty_array(Oid element_type)
 	return PointerGetDatum(construct_empty_array(element_type));
 }
 
+/* Sets $number (1-based, as core/sql_text.hpp declares the parameters) to a non-NULL value. */
+static void
+bind_param(PurgeBindings *bindings, int number, Datum value)
+{
+	bindings->values[number - 1] = value;
+	bindings->nulls[number - 1] = ' ';
+}
+
+/* Every parameter NULL, except the two target arrays, which start empty. */
 static void
 init_bindings(PurgeBindings *bindings)
 {
 	memset(bindings->nulls, 'n', sizeof(bindings->nulls));
 	memset(bindings->values, 0, sizeof(bindings->values));
-	bindings->values[0] = empty_array(INT4OID);
-	bindings->values[1] = empty_array(TEXTOID);
-	bindings->nulls[0] = ' ';
-	bindings->nulls[1] = ' ';
+	bind_param(bindings, 1, empty_array(INT4OID));
+	bind_param(bindings, 2, empty_array(TEXTOID));
 }
 
 static char *
@@ -197,7 +204,7 @@ mlflow_purge_experiment(PG_FUNCTION_ARGS)
 		Datum		id = Int32GetDatum(PG_GETARG_INT32(0));
 
 		request.experiment_id = PG_GETARG_INT32(0);
-		bindings.values[0] = PointerGetDatum(construct_array(&id, 1, INT4OID, 4, true, TYPALIGN_INT));
+		bind_param(&bindings, 1, PointerGetDatum(construct_array(&id, 1, INT4OID, 4, true, TYPALIGN_INT)));
 	}
 	read_common_arguments(fcinfo, 1, &request);
 	{
@@ -222,15 +229,9 @@ mlflow_purge_experiment_by_name(PG_FUNCTION_ARGS)
 	request.name = text_arg(fcinfo, 0);
 	request.workspace = text_arg(fcinfo, 1);
 	if (request.name)
-	{
-		bindings.values[2] = CStringGetTextDatum(request.name);
-		bindings.nulls[2] = ' ';
-	}
+		bind_param(&bindings, 3, CStringGetTextDatum(request.name));
 	if (request.workspace)
-	{
-		bindings.values[3] = CStringGetTextDatum(request.workspace);
-		bindings.nulls[3] = ' ';
-	}
+		bind_param(&bindings, 4, CStringGetTextDatum(request.workspace));
 	read_common_arguments(fcinfo, 2, &request);
 	{
 		static const char *const names[] = {"name", "workspace", "dry_run", "model_versions"};
@@ -256,7 +257,7 @@ mlflow_purge_run(PG_FUNCTION_ARGS)
 	{
 		Datum		id = CStringGetTextDatum(request.run_id);
 
-		bindings.values[1] = PointerGetDatum(construct_array(&id, 1, TEXTOID, -1, false, TYPALIGN_INT));
+		bind_param(&bindings, 2, PointerGetDatum(construct_array(&id, 1, TEXTOID, -1, false, TYPALIGN_INT)));
 	}
 	read_common_arguments(fcinfo, 1, &request);
 	{
@@ -280,16 +281,12 @@ mlflow_purge_deleted(PG_FUNCTION_ARGS)
 	request.operation = MP_OP_DELETED;
 	request.older_than_given = !PG_ARGISNULL(0);
 	if (request.older_than_given)
-	{
-		bindings.values[4] = PG_GETARG_DATUM(0);
-		bindings.nulls[4] = ' ';
-	}
+		bind_param(&bindings, 5, PG_GETARG_DATUM(0));
 	request.has_max_runs = !PG_ARGISNULL(1);
 	if (request.has_max_runs)
 	{
 		request.max_runs = PG_GETARG_INT32(1);
-		bindings.values[5] = Int32GetDatum(PG_GETARG_INT32(1));
-		bindings.nulls[5] = ' ';
+		bind_param(&bindings, 6, Int32GetDatum(PG_GETARG_INT32(1)));
 	}
 	read_common_arguments(fcinfo, 2, &request);
 	{

@@ -51,9 +51,13 @@ public:
 		case Operation::Deleted:
 			AddOlderThanCheck();
 			AddSelectTargets();
+			// Lock order for a scheduled purge: its experiments (skipping those another purge
+			// holds), then their runs (waited for: an experiment never goes in part), then single
+			// runs last, skipping held ones. After its last wait it never waits again, so two
+			// purges cannot wait on each other in a cycle.
 			AddLockExperiments(false);
-			AddLockRuns(false);
-			AddLockRunsOfExperiments(true);
+			AddLockRunsOfExperiments(/*append=*/true);
+			AddLockSingleRuns();
 			break;
 		}
 		if (with_experiments) {
@@ -171,6 +175,22 @@ private:
 		step.locked_table = model_.runs.table;
 		step.primary = {ErrorKind::NotFound, "the run was purged by a concurrent call while this call waited for it", "",
 		                ""};
+	}
+
+	// The single deleted runs of live experiments among the candidates in $2, locked without
+	// waiting, plus the runs of the locked experiments (already ours): the final run set.
+	void AddLockSingleRuns() {
+		const std::string lock = program_.dry_run ? std::string() : std::string(" FOR UPDATE SKIP LOCKED");
+		Step &step = Add(StepKind::Lock,
+		                 "WITH single AS (SELECT " + Column("r", RunKey()) + " FROM " + runs_ + " AS r WHERE " +
+		                     Column("r", RunKey()) + " " + Op("=") + " ANY (" + Ref(Param::RunIds) + ") AND " +
+		                     IsDeleted("r") + " AND NOT COALESCE(" + Column("r", ExperimentKey()) + " " + Op("=") +
+		                     " ANY (" + Ref(Param::ExperimentIds) + "), false) ORDER BY 1" + lock +
+		                     ") SELECT single." + sql::Identifier(RunKey()) + " FROM single UNION ALL SELECT " +
+		                     Column("o", RunKey()) + " FROM " + runs_ + " AS o WHERE " + Column("o", ExperimentKey()) +
+		                     " " + Op("=") + " ANY (" + Ref(Param::ExperimentIds) + ") ORDER BY 1");
+		step.slot = TargetSlot::Runs;
+		step.locked_table = model_.runs.table;
 	}
 
 	// A name resolves to an id only at call time: the Default experiment is refused here as

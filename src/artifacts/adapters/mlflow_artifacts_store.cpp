@@ -1,35 +1,21 @@
 #include "adapters/mlflow_artifacts_store.hpp"
 
+#include "adapters/environment.hpp"
 #include "adapters/http_client.hpp"
 #include "core/s3_protocol.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include <cstdlib>
-
 namespace mlflow_purge::artifacts {
-namespace {
-
-std::string
-Env(const char *name) {
-	const char *value = std::getenv(name);
-	return value ? value : "";
-}
-
-} // namespace
 
 MlflowServerConfig
 MlflowServerConfig::FromEnvironment() {
 	MlflowServerConfig config;
-	config.tracking_uri = Env("MLFLOW_TRACKING_URI");
-	while (!config.tracking_uri.empty() && config.tracking_uri.back() == '/') {
-		config.tracking_uri.pop_back();
-	}
-	config.token = Env("MLFLOW_TRACKING_TOKEN");
-	config.username = Env("MLFLOW_TRACKING_USERNAME");
-	config.password = Env("MLFLOW_TRACKING_PASSWORD");
-	const std::string insecure = Env("MLFLOW_TRACKING_INSECURE_TLS");
-	config.verify_tls = !(insecure == "true" || insecure == "True" || insecure == "1");
+	config.tracking_uri = EnvironmentUrl("MLFLOW_TRACKING_URI");
+	config.token = EnvironmentValue("MLFLOW_TRACKING_TOKEN");
+	config.username = EnvironmentValue("MLFLOW_TRACKING_USERNAME");
+	config.password = EnvironmentValue("MLFLOW_TRACKING_PASSWORD");
+	config.verify_tls = !EnvironmentFlag("MLFLOW_TRACKING_INSECURE_TLS");
 	return config;
 }
 

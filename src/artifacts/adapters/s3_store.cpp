@@ -1,21 +1,16 @@
 #include "adapters/s3_store.hpp"
 
+#include "adapters/environment.hpp"
 #include "adapters/http_client.hpp"
 #include "core/s3_protocol.hpp"
 
 #include <openssl/evp.h>
 
 #include <cctype>
-#include <cstdlib>
 
 namespace mlflow_purge::artifacts {
 namespace {
 
-std::string
-Env(const char *name) {
-	const char *value = std::getenv(name);
-	return value ? value : "";
-}
 
 std::string
 Digest(const EVP_MD *md, const std::string &data) {
@@ -60,20 +55,17 @@ DnsCompatibleBucket(const std::string &bucket) {
 S3Config
 S3Config::FromEnvironment() {
 	S3Config config;
-	config.endpoint_url = Env("MLFLOW_S3_ENDPOINT_URL");
-	while (!config.endpoint_url.empty() && config.endpoint_url.back() == '/') {
-		config.endpoint_url.pop_back();
-	}
-	const std::string region = !Env("AWS_DEFAULT_REGION").empty() ? Env("AWS_DEFAULT_REGION") : Env("AWS_REGION");
+	config.endpoint_url = EnvironmentUrl("MLFLOW_S3_ENDPOINT_URL");
+	const std::string region = !EnvironmentValue("AWS_DEFAULT_REGION").empty() ? EnvironmentValue("AWS_DEFAULT_REGION")
+	                                                                           : EnvironmentValue("AWS_REGION");
 	if (!region.empty()) {
 		config.region = region;
 	}
-	config.access_key_id = Env("AWS_ACCESS_KEY_ID");
-	config.secret_access_key = Env("AWS_SECRET_ACCESS_KEY");
-	config.session_token = Env("AWS_SESSION_TOKEN");
-	const std::string ignore = Env("MLFLOW_S3_IGNORE_TLS");
-	config.verify_tls = !(ignore == "true" || ignore == "True" || ignore == "1");
-	config.ca_bundle = Env("AWS_CA_BUNDLE");
+	config.access_key_id = EnvironmentValue("AWS_ACCESS_KEY_ID");
+	config.secret_access_key = EnvironmentValue("AWS_SECRET_ACCESS_KEY");
+	config.session_token = EnvironmentValue("AWS_SESSION_TOKEN");
+	config.verify_tls = !EnvironmentFlag("MLFLOW_S3_IGNORE_TLS");
+	config.ca_bundle = EnvironmentValue("AWS_CA_BUNDLE");
 	return config;
 }
 

@@ -10,19 +10,10 @@ set -euo pipefail
 action=${1:?start|stop}
 dir=${2:?cluster directory}
 port=${3:-55435}
-pg_bin=$(/usr/lib/postgresql/15/bin/pg_config --bindir)
-run_user=${PG_CLUSTER_USER:-postgres}
-as_owner() { if [ "$(id -u)" -eq 0 ]; then runuser -u "$run_user" -- "$@"; else "$@"; fi; }
-case "$action" in
-start)
-	mkdir -p "$dir"
-	[ "$(id -u)" -eq 0 ] && chown "$run_user": "$dir"
-	if [ ! -f "$dir/data/PG_VERSION" ]; then
-		as_owner "$pg_bin/initdb" -D "$dir/data" -A trust -U postgres --no-locale -E UTF8 >"$dir/initdb.log"
-		cat >>"$dir/data/postgresql.conf" <<CONF
-listen_addresses = ''
-unix_socket_directories = '$dir'
-port = $port
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+settings=$(mktemp)
+trap 'rm -f "$settings"' EXIT
+cat >"$settings" <<'CONF'
 shared_preload_libraries = 'pg_stat_statements'
 pg_stat_statements.track = all
 pg_stat_statements.track_utility = off
@@ -39,13 +30,4 @@ max_parallel_workers_per_gather = 0
 jit = off
 log_min_messages = warning
 CONF
-	fi
-	if ! as_owner "$pg_bin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
-		as_owner "$pg_bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null
-	fi
-	;;
-stop)
-	[ -f "$dir/data/postmaster.pid" ] && as_owner "$pg_bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null || true
-	;;
-*) echo "usage: $0 start DIR [PORT] | stop DIR" >&2; exit 2 ;;
-esac
+PG_CLUSTER_CONF=$settings bash "$here/../scripts/pg-cluster.sh" "$action" "$dir" "$port"

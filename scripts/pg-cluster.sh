@@ -3,6 +3,8 @@
 # directory, owned by a non-root user (initdb refuses root), with pg_cron preloaded.
 #   scripts/pg-cluster.sh start DIR PORT     prints nothing; exports nothing (use PGHOST=DIR PGPORT=PORT)
 #   scripts/pg-cluster.sh stop DIR
+# PG_CLUSTER_CONF=FILE appends FILE's settings when the cluster is created (later lines win), for
+# callers that need other settings, such as the benchmark. A running cluster is left as it is.
 set -euo pipefail
 
 action=${1:?start|stop}
@@ -37,8 +39,13 @@ fsync = off
 synchronous_commit = off
 full_page_writes = off
 CONF
+		if [ -n "${PG_CLUSTER_CONF:-}" ]; then
+			cat "$PG_CLUSTER_CONF" >>"$dir/data/postgresql.conf"
+		fi
 	fi
-	as_owner "$pg_bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null
+	if ! as_owner "$pg_bin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
+		as_owner "$pg_bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null
+	fi
 	;;
 stop)
 	if [ -f "$dir/data/postmaster.pid" ]; then

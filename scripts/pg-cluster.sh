@@ -13,9 +13,10 @@ port=${3:-55432}
 pg_bin=$(/usr/lib/postgresql/15/bin/pg_config --bindir)
 run_user=${PG_CLUSTER_USER:-postgres}
 
+# From /: the owner may not be allowed into the caller's directory (a 0700 checkout).
 as_owner() {
 	if [ "$(id -u)" -eq 0 ]; then
-		runuser -u "$run_user" -- "$@"
+		(cd / && runuser -u "$run_user" -- "$@")
 	else
 		"$@"
 	fi

@@ -1,156 +1,270 @@
 /*
  * Reads the catalog facts the planner needs (tables, columns, primary keys, and every foreign
- * key whose referenced table is in the MLflow schema) at call time, over SPI. PG zone.
+ * key whose referenced table is in the MLflow schema) at call time. PG zone.
  *
- * Reading pg_catalog at every call is what makes the purge follow a new MLflow release's child
- * tables without a code change. The queries run with the function's pinned search_path and
- * qualify every catalog object and operator anyway.
+ * Reading the catalog at every call is what makes the purge follow a new MLflow release's child
+ * tables without a code change. The facts come from catalog scans and the syscache, not from
+ * SQL: planning a seven-way join over pg_catalog cost a fresh backend 10-40 ms per call, more
+ * than the whole purge of one run (bench/FINDINGS.md F5). The rows are the same as those of the
+ * SQL in core/catalog_queries.h, which mlflow-purge (libpq) runs, in the same order; the
+ * ctest cli.equivalence compares both drivers' results. Only the preflight's index list, read
+ * once per mlflow_purge_check(), still goes through that SQL.
+ *
+ * The scans see the latest committed catalog (the catalog snapshot), as the executor's relcache
+ * does when the program's statements run.
  */
 #include "pg/pg_zone.h"
 
 #include "core/catalog_queries.h"
 
 extern "C" {
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "catalog/pg_attribute.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_constraint.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/fmgroids.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/syscache.h"
 }
 
-/* Runs one catalog query with the schema name as $1; rows stay in SPI_tuptable. */
-static uint64
-run_catalog_query(const char *query, const char *schema)
-{
-	Oid			argtypes[1] = {TEXTOID};
-	Datum		values[1] = {CStringGetTextDatum(schema)};
-	int			rc = SPI_execute_with_args(query, 1, argtypes, values, NULL, true, 0);
+/* A table of the MLflow schema while it is being read: its oid, and what the door gets. */
+typedef struct TableEntry {
+	Oid			oid;
+	int16		natts;
+	MpTable		table;
+} TableEntry;
 
-	if (rc != SPI_OK_SELECT)
-		elog(ERROR, "mlflow_purge: reading the catalog failed: %s", SPI_result_code_string(rc));
-	return SPI_processed;
+static int
+compare_table_entries(const void *a, const void *b)
+{
+	return strcmp(((const TableEntry *) a)->table.name, ((const TableEntry *) b)->table.name);
 }
 
-static char *
-cell(uint64 row, int column)
+/* Ordinary and partitioned tables of the namespace, partitions excluded, sorted by name (the
+ * byte order of ORDER BY relname). */
+static TableEntry *
+scan_tables(Oid namespace_oid, int *ntables)
 {
-	return SPI_getvalue(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, column);
-}
+	Relation	pg_class = table_open(RelationRelationId, AccessShareLock);
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tuple;
+	int			capacity = 64;
+	int			count = 0;
+	TableEntry *entries = (TableEntry *) palloc0(sizeof(TableEntry) * capacity);
 
-static bool
-same(const char *a, const char *b)
-{
-	return a && b && strcmp(a, b) == 0;
-}
-
-static void
-read_tables(MpCatalog *catalog, const char *schema)
-{
-	uint64		rows = run_catalog_query(mp_catalog_tables_query, schema);
-	MpTable    *tables = (MpTable *) palloc0(sizeof(MpTable) * (rows + 1));
-	MpColumn   *columns = (MpColumn *) palloc0(sizeof(MpColumn) * (rows + 1));
-	int			ntables = 0;
-
-	for (uint64 i = 0; i < rows; i++)
+	ScanKeyInit(&key, Anum_pg_class_relnamespace, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(namespace_oid));
+	scan = systable_beginscan(pg_class, InvalidOid, false, NULL, 1, &key);
+	while (HeapTupleIsValid(tuple = systable_getnext(scan)))
 	{
-		char	   *table = cell(i, 1);
+		Form_pg_class form = (Form_pg_class) GETSTRUCT(tuple);
 
-		if (ntables == 0 || !same(tables[ntables - 1].name, table))
+		if ((form->relkind != RELKIND_RELATION && form->relkind != RELKIND_PARTITIONED_TABLE) || form->relispartition)
+			continue;
+		if (count == capacity)
 		{
-			tables[ntables].name = table;
-			tables[ntables].columns = &columns[i];
-			ntables++;
+			capacity *= 2;
+			entries = (TableEntry *) repalloc(entries, sizeof(TableEntry) * capacity);
+			memset(&entries[count], 0, sizeof(TableEntry) * (capacity - count));
 		}
-		columns[i].name = cell(i, 2);
-		columns[i].type = cell(i, 3);
-		tables[ntables - 1].ncolumns++;
+		entries[count].oid = form->oid;
+		entries[count].natts = form->relnatts;
+		entries[count].table.name = pstrdup(NameStr(form->relname));
+		count++;
 	}
-	catalog->tables = tables;
-	catalog->ntables = ntables;
-	SPI_freetuptable(SPI_tuptable);
+	systable_endscan(scan);
+	table_close(pg_class, AccessShareLock);
+
+	qsort(entries, count, sizeof(TableEntry), compare_table_entries);
+	*ntables = count;
+	return entries;
 }
 
+/* Live columns in attnum order, typed as pg_catalog.format_type(atttypid, atttypmod) prints. */
 static void
-read_primary_keys(MpCatalog *catalog, const char *schema)
+read_columns(TableEntry *entry)
 {
-	uint64		rows = run_catalog_query(mp_catalog_primary_keys_query, schema);
-	const char **names = (const char **) palloc0(sizeof(char *) * (rows + 1));
-	MpTable    *tables = (MpTable *) catalog->tables;
+	MpColumn   *columns = (MpColumn *) palloc0(sizeof(MpColumn) * (entry->natts + 1));
+	int			ncolumns = 0;
 
-	for (uint64 i = 0; i < rows; i++)
+	for (int16 attnum = 1; attnum <= entry->natts; attnum++)
 	{
-		char	   *table = cell(i, 1);
+		HeapTuple	tuple = SearchSysCache2(ATTNUM, ObjectIdGetDatum(entry->oid), Int16GetDatum(attnum));
+		Form_pg_attribute form;
 
-		names[i] = cell(i, 2);
-		for (int t = 0; t < catalog->ntables; t++)
+		if (!HeapTupleIsValid(tuple))
+			continue;
+		form = (Form_pg_attribute) GETSTRUCT(tuple);
+		if (!form->attisdropped)
 		{
-			if (!same(tables[t].name, table))
-				continue;
-			if (tables[t].nprimary_key == 0)
-				tables[t].primary_key = &names[i];
-			tables[t].nprimary_key++;
+			columns[ncolumns].name = pstrdup(NameStr(form->attname));
+			columns[ncolumns].type = format_type_extended(form->atttypid, form->atttypmod,
+														  FORMAT_TYPE_TYPEMOD_GIVEN | FORMAT_TYPE_ALLOW_INVALID);
+			ncolumns++;
 		}
+		ReleaseSysCache(tuple);
 	}
-	SPI_freetuptable(SPI_tuptable);
+	entry->table.columns = columns;
+	entry->table.ncolumns = ncolumns;
 }
 
-static void
-read_foreign_keys(MpCatalog *catalog, const char *schema)
+static TableEntry *
+find_table(TableEntry *entries, int ntables, Oid oid)
 {
-	uint64		rows = run_catalog_query(mp_catalog_foreign_keys_query, schema);
-	MpForeignKey *keys = (MpForeignKey *) palloc0(sizeof(MpForeignKey) * (rows + 1));
-	const char **child_columns = (const char **) palloc0(sizeof(char *) * (rows + 1));
-	const char **parent_columns = (const char **) palloc0(sizeof(char *) * (rows + 1));
+	for (int i = 0; i < ntables; i++)
+		if (entries[i].oid == oid)
+			return &entries[i];
+	return NULL;
+}
+
+/* The attribute numbers of a pg_constraint int2[] column (conkey, confkey). */
+static int16 *
+constraint_attnums(HeapTuple tuple, TupleDesc desc, AttrNumber column, int *count)
+{
+	bool		isnull;
+	Datum		datum = heap_getattr(tuple, column, desc, &isnull);
+	ArrayType  *array;
+
+	if (isnull)
+		elog(ERROR, "mlflow_purge: null key column in pg_constraint");
+	array = DatumGetArrayTypeP(datum);
+	if (ARR_NDIM(array) != 1 || ARR_HASNULL(array) || ARR_ELEMTYPE(array) != INT2OID)
+		elog(ERROR, "mlflow_purge: malformed key column in pg_constraint");
+	*count = ARR_DIMS(array)[0];
+	return (int16 *) ARR_DATA_PTR(array);
+}
+
+static const char **
+attribute_names(Oid relation, const int16 *attnums, int count)
+{
+	const char **names = (const char **) palloc0(sizeof(char *) * (count + 1));
+
+	for (int i = 0; i < count; i++)
+		names[i] = get_attname(relation, attnums[i], false);
+	return names;
+}
+
+static int
+compare_foreign_keys(const void *a, const void *b)
+{
+	const MpForeignKey *x = (const MpForeignKey *) a;
+	const MpForeignKey *y = (const MpForeignKey *) b;
+	int			order = strcmp(x->child_schema, y->child_schema);
+
+	if (order == 0)
+		order = strcmp(x->child_table, y->child_table);
+	if (order == 0)
+		order = strcmp(x->name, y->name);
+	return order;
+}
+
+/*
+ * One pass over pg_constraint: the primary keys of the schema's tables, and every foreign key
+ * (not a partition's inherited copy) whose referenced table is in the schema, wherever the
+ * referencing table lives. pg_constraint has no index on confrelid, and it is small.
+ */
+static void
+scan_constraints(MpCatalog *catalog, TableEntry *entries, int ntables, Oid namespace_oid)
+{
+	Relation	pg_constraint = table_open(ConstraintRelationId, AccessShareLock);
+	TupleDesc	desc = RelationGetDescr(pg_constraint);
+	SysScanDesc scan = systable_beginscan(pg_constraint, InvalidOid, false, NULL, 0, NULL);
+	HeapTuple	tuple;
+	int			capacity = 32;
 	int			nkeys = 0;
+	MpForeignKey *keys = (MpForeignKey *) palloc0(sizeof(MpForeignKey) * capacity);
 
-	for (uint64 i = 0; i < rows; i++)
+	while (HeapTupleIsValid(tuple = systable_getnext(scan)))
 	{
-		char	   *name = cell(i, 1);
-		char	   *child_schema = cell(i, 2);
-		char	   *child_table = cell(i, 3);
+		Form_pg_constraint form = (Form_pg_constraint) GETSTRUCT(tuple);
 
-		if (nkeys == 0 || !same(keys[nkeys - 1].name, name) ||
-			!same(keys[nkeys - 1].child_schema, child_schema) || !same(keys[nkeys - 1].child_table, child_table))
+		if (form->contype == CONSTRAINT_PRIMARY)
 		{
-			MpForeignKey *fk = &keys[nkeys++];
-			char	   *action = cell(i, 5);
+			TableEntry *entry = find_table(entries, ntables, form->conrelid);
+			int			count;
+			int16	   *attnums;
 
-			fk->name = name;
-			fk->child_schema = child_schema;
-			fk->child_table = child_table;
-			fk->parent_table = cell(i, 4);
-			fk->on_delete = action ? action[0] : 'a';
-			fk->child_columns = &child_columns[i];
-			fk->parent_columns = &parent_columns[i];
+			if (entry == NULL)
+				continue;
+			attnums = constraint_attnums(tuple, desc, Anum_pg_constraint_conkey, &count);
+			entry->table.primary_key = attribute_names(form->conrelid, attnums, count);
+			entry->table.nprimary_key = count;
 		}
-		child_columns[i] = cell(i, 6);
-		parent_columns[i] = cell(i, 7);
-		keys[nkeys - 1].ncolumns++;
+		else if (form->contype == CONSTRAINT_FOREIGN && !OidIsValid(form->conparentid) &&
+				 get_rel_namespace(form->confrelid) == namespace_oid)
+		{
+			MpForeignKey *key;
+			int			nchild;
+			int			nparent;
+			int16	   *child_attnums = constraint_attnums(tuple, desc, Anum_pg_constraint_conkey, &nchild);
+			int16	   *parent_attnums = constraint_attnums(tuple, desc, Anum_pg_constraint_confkey, &nparent);
+
+			if (nchild != nparent)
+				elog(ERROR, "mlflow_purge: foreign key \"%s\" has unequal key lists", NameStr(form->conname));
+			if (nkeys == capacity)
+			{
+				capacity *= 2;
+				keys = (MpForeignKey *) repalloc(keys, sizeof(MpForeignKey) * capacity);
+			}
+			key = &keys[nkeys++];
+			memset(key, 0, sizeof(*key));
+			key->name = pstrdup(NameStr(form->conname));
+			key->child_schema = get_namespace_name(get_rel_namespace(form->conrelid));
+			key->child_table = get_rel_name(form->conrelid);
+			key->parent_table = get_rel_name(form->confrelid);
+			key->on_delete = form->confdeltype;
+			key->ncolumns = nchild;
+			key->child_columns = attribute_names(form->conrelid, child_attnums, nchild);
+			key->parent_columns = attribute_names(form->confrelid, parent_attnums, nparent);
+			if (key->child_schema == NULL || key->child_table == NULL || key->parent_table == NULL)
+				elog(ERROR, "mlflow_purge: foreign key \"%s\" names a relation that no longer exists",
+					 NameStr(form->conname));
+		}
 	}
+	systable_endscan(scan);
+	table_close(pg_constraint, AccessShareLock);
+
+	qsort(keys, nkeys, sizeof(MpForeignKey), compare_foreign_keys);
 	catalog->foreign_keys = keys;
 	catalog->nforeign_keys = nkeys;
-	SPI_freetuptable(SPI_tuptable);
 }
 
+/* The preflight's index list: SQL (core/catalog_queries.h), once per mlflow_purge_check(). */
 static void
 read_indexes(MpCatalog *catalog, const char *schema)
 {
-	uint64		rows = run_catalog_query(mp_catalog_indexes_query, schema);
+	Oid			argtypes[1] = {TEXTOID};
+	Datum		values[1] = {CStringGetTextDatum(schema)};
+	int			rc = SPI_execute_with_args(mp_catalog_indexes_query, 1, argtypes, values, NULL, true, 0);
+	uint64		rows = SPI_processed;
 	MpIndex    *indexes = (MpIndex *) palloc0(sizeof(MpIndex) * (rows + 1));
 	const char **columns = (const char **) palloc0(sizeof(char *) * (rows + 1));
 	char	  **ids = (char **) palloc0(sizeof(char *) * (rows + 1));
 	int			nindexes = 0;
 
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "mlflow_purge: reading the catalog failed: %s", SPI_result_code_string(rc));
 	for (uint64 i = 0; i < rows; i++)
 	{
-		char	   *id = cell(i, 2);
+		HeapTuple	row = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		char	   *id = SPI_getvalue(row, desc, 2);
 
-		if (nindexes == 0 || !same(ids[nindexes - 1], id))
+		if (nindexes == 0 || strcmp(ids[nindexes - 1], id) != 0)
 		{
 			ids[nindexes] = id;
-			indexes[nindexes].table = cell(i, 1);
+			indexes[nindexes].table = SPI_getvalue(row, desc, 1);
 			indexes[nindexes].columns = &columns[i];
 			nindexes++;
 		}
-		columns[i] = cell(i, 3);
+		columns[i] = SPI_getvalue(row, desc, 3);
 		indexes[nindexes - 1].ncolumns++;
 	}
 	catalog->indexes = indexes;
@@ -159,14 +273,21 @@ read_indexes(MpCatalog *catalog, const char *schema)
 }
 
 MpCatalog *
-read_mlflow_catalog(const char *schema, bool with_indexes)
+read_mlflow_catalog(const char *schema, Oid namespace_oid, bool with_indexes)
 {
 	MpCatalog  *catalog = (MpCatalog *) palloc0(sizeof(MpCatalog));
+	int			ntables;
+	TableEntry *entries = scan_tables(namespace_oid, &ntables);
+	MpTable    *tables = (MpTable *) palloc0(sizeof(MpTable) * (ntables + 1));
 
 	catalog->schema = pstrdup(schema);
-	read_tables(catalog, schema);
-	read_primary_keys(catalog, schema);
-	read_foreign_keys(catalog, schema);
+	for (int i = 0; i < ntables; i++)
+		read_columns(&entries[i]);
+	scan_constraints(catalog, entries, ntables, namespace_oid);
+	for (int i = 0; i < ntables; i++)
+		tables[i] = entries[i].table;
+	catalog->tables = tables;
+	catalog->ntables = ntables;
 	if (with_indexes)
 		read_indexes(catalog, schema);
 	return catalog;

@@ -47,9 +47,9 @@ typedef struct PurgeBindings {
 	char nulls[PURGE_PARAM_COUNT]; /* ' ' or 'n', as SPI wants them */
 } PurgeBindings;
 
-/* catalog_reader.cpp: the catalog facts of `schema`, read over SPI (connected); the indexes
- * only when asked (the preflight). */
-MpCatalog *read_mlflow_catalog(const char *schema, bool with_indexes);
+/* catalog_reader.cpp: the catalog facts of `schema` (whose oid is `namespace_oid`), from catalog
+ * scans; the indexes only when asked (the preflight), over SPI (connected). */
+MpCatalog *read_mlflow_catalog(const char *schema, Oid namespace_oid, bool with_indexes);
 
 /* errors.cpp */
 int sqlstate_for_status(int status_kind);

@@ -161,7 +161,7 @@ run_purge(FunctionCallInfo fcinfo, const MpRequest *request, PurgeBindings *bind
 		elog(ERROR, "mlflow_purge: SPI_connect failed");
 	spi_context = CurrentMemoryContext;
 
-	catalog = read_mlflow_catalog(schema, false);
+	catalog = read_mlflow_catalog(schema, namespace_oid, false);
 
 	/* The program and the counts outlive SPI_finish: allocate them in the caller's context. */
 	MemoryContextSwitchTo(caller_context);
@@ -320,7 +320,7 @@ mlflow_purge_check(PG_FUNCTION_ARGS)
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "mlflow_purge: SPI_connect failed");
 	spi_context = CurrentMemoryContext;
-	catalog = read_mlflow_catalog(schema, true);
+	catalog = read_mlflow_catalog(schema, namespace_oid, true);
 	program = plan_program(catalog, NULL);
 	execute_check_program(program, namespace_oid, rsinfo->setResult, rsinfo->setDesc, caller_context);
 	MemoryContextSwitchTo(spi_context);

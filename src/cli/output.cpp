@@ -131,7 +131,8 @@ PlanText(const PlannedProgram &plan) {
 	for (const auto &t : plan.tables) {
 		out += " " + t;
 	}
-	out += "\n-- parameters (every statement gets all six; $1 and $2 change as the steps run):\n";
+	out += "\n-- parameters (every statement gets all of them; $1 and $2 change as the steps run, "
+	       "and each select keys step sets its own):\n";
 	for (size_t i = 0; i < plan.initial_parameters.size(); ++i) {
 		const auto &p = plan.initial_parameters[i];
 		out += "--   $" + std::to_string(i + 1) + " " + TypeName(p.type) + " = " +

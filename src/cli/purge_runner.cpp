@@ -107,18 +107,24 @@ FillPlaceholders(const char *text, long long count, const std::optional<std::str
 	return out;
 }
 
-// The six parameters every program statement is executed with (core/sql_text.hpp).
+// The parameters every program statement is executed with (core/door.h): the six of
+// core/sql_text.hpp, then the program's key slots.
 struct Bindings {
 	std::vector<std::string> slots[2]; // $1 experiment ids, $2 run ids
 	std::optional<std::string> text;   // $3
 	std::optional<std::string> workspace;
 	std::optional<std::string> older_than;
 	std::optional<std::string> max_runs;
+	std::vector<std::optional<std::string>> keys; // $7 onwards: text[] literals, as the server returned them
 
 	std::vector<Param> Params() const {
-		return {{kInt4ArrayOid, ArrayLiteral(slots[0])}, {kTextArrayOid, ArrayLiteral(slots[1])},
-		        {kTextOid, text},                        {kTextOid, workspace},
-		        {kIntervalOid, older_than},              {kInt4Oid, max_runs}};
+		std::vector<Param> params = {{kInt4ArrayOid, ArrayLiteral(slots[0])}, {kTextArrayOid, ArrayLiteral(slots[1])},
+		                             {kTextOid, text},                        {kTextOid, workspace},
+		                             {kIntervalOid, older_than},              {kInt4Oid, max_runs}};
+		for (const auto &k : keys) {
+			params.push_back({kTextArrayOid, k});
+		}
+		return params;
 	}
 	bool Empty() const { return slots[0].empty() && slots[1].empty(); }
 };
@@ -218,11 +224,16 @@ public:
 		bindings_.workspace = options_.workspace;
 		bindings_.older_than = facts_.older_than;
 		bindings_.max_runs = facts_.max_runs;
+		const int nparams = program_.Get().nparams;
+		if (nparams < 6 || nparams > MP_MAX_PARAMS) {
+			throw SqlError("XX000", "mlflow_purge: program declares " + std::to_string(nparams) + " parameters");
+		}
+		bindings_.keys.assign(static_cast<size_t>(nparams - 6), std::nullopt);
 	}
 
 	PlannedProgram Describe() const {
-		static const char *const kinds[] = {"assert", "resolve", "select targets", "lock",  "notice",
-		                                    "guard",  "delete",  "count",          "queue artifacts", "findings"};
+		static const char *const kinds[] = {"assert", "resolve", "select targets",  "lock",     "notice",     "guard",
+		                                    "delete", "count",   "queue artifacts", "findings", "select keys"};
 		PlannedProgram out;
 		out.schema = schema_;
 		out.function = FunctionName(options_.operation);
@@ -233,12 +244,14 @@ public:
 		for (int i = 0; i < program_.Get().nsteps; ++i) {
 			const MpStep &s = program_.Step(i);
 			PlannedStep step;
-			step.kind = (s.kind >= 0 && s.kind <= MP_STEP_FINDINGS) ? kinds[s.kind] : "unknown";
+			step.kind = (s.kind >= 0 && s.kind <= MP_STEP_SELECT_KEYS) ? kinds[s.kind] : "unknown";
 			step.sql = program_.Text(s.sql);
 			if (s.kind == MP_STEP_RESOLVE || s.kind == MP_STEP_LOCK) {
 				step.note = std::string(s.append ? "appends to " : "sets ") + (s.slot == 1 ? "$1" : "$2");
 			} else if (s.kind == MP_STEP_SELECT_TARGETS) {
 				step.note = "sets $1 and $2";
+			} else if (s.kind == MP_STEP_SELECT_KEYS) {
+				step.note = "sets $" + std::to_string(s.slot);
 			} else if (s.kind == MP_STEP_DELETE || s.kind == MP_STEP_COUNT) {
 				step.note = "result row " + program_.Table(s.table_index);
 			} else if (s.kind == MP_STEP_NOTICE || s.kind == MP_STEP_GUARD) {
@@ -378,6 +391,17 @@ public:
 						}
 					}
 				}
+				break;
+			}
+			case MP_STEP_SELECT_KEYS: {
+				if (step.slot <= 6 || step.slot > program.nparams) {
+					throw SqlError("XX000", "mlflow_purge: key selection into parameter $" + std::to_string(step.slot));
+				}
+				const Result r = Run(step, 1);
+				if (r.IsNull(0, 0)) {
+					throw SqlError("XX000", "mlflow_purge: a key selection returned NULL");
+				}
+				bindings_.keys[static_cast<size_t>(step.slot - 7)] = r.Text(0, 0);
 				break;
 			}
 			case MP_STEP_LOCK: {

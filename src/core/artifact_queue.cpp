@@ -20,8 +20,9 @@ AtOrUnder(const std::string &column, const std::string &location) {
 } // namespace
 
 std::string
-QueueArtifactsQuery(const CascadePlan &plan, const CatalogSnapshot &catalog, const MlflowModel &model) {
-	const PurgeStatements statements(plan);
+QueueArtifactsQuery(const CascadePlan &plan, const CatalogSnapshot &catalog, const MlflowModel &model,
+                    const std::vector<KeySlot> &slots) {
+	const PurgeStatements statements(plan, slots);
 	std::string sources;
 	for (const auto &source : model.artifact_sources) {
 		const Table *table = catalog.FindTable(source.table);

@@ -12,6 +12,9 @@
 #include <new>
 
 namespace mlflow_purge::core {
+
+static_assert(sql::kMaxParams == MP_MAX_PARAMS, "the door and the core agree on the parameter limit");
+
 namespace {
 
 std::string
@@ -155,6 +158,8 @@ StepKindCode(StepKind kind) {
 		return MP_STEP_QUEUE_ARTIFACTS;
 	case StepKind::Findings:
 		return MP_STEP_FINDINGS;
+	case StepKind::SelectKeys:
+		return MP_STEP_SELECT_KEYS;
 	}
 	return MP_STEP_ASSERT;
 }
@@ -198,6 +203,7 @@ public:
 		out_.text[0] = '\0';
 		out_.dry_run = program.dry_run ? 1 : 0;
 		out_.resolve_step = program.resolve_step;
+		out_.nparams = program.parameter_count;
 		for (size_t i = 0; i < program.result_tables.size(); ++i) {
 			out_.tables[i] = Put(program.result_tables[i]);
 		}
@@ -205,7 +211,7 @@ public:
 			const Step &s = program.steps[i];
 			MpStep &d = out_.steps[i];
 			d.kind = StepKindCode(s.kind);
-			d.slot = static_cast<int>(s.slot);
+			d.slot = s.kind == StepKind::SelectKeys ? s.key_param : static_cast<int>(s.slot);
 			d.append = s.append ? 1 : 0;
 			d.explicit_target = s.explicit_target ? 1 : 0;
 			d.locked_table = program.dry_run ? 0 : Put(s.locked_table);

@@ -112,8 +112,14 @@ typedef enum MpStepKind {
 	MP_STEP_DELETE,
 	MP_STEP_COUNT,
 	MP_STEP_QUEUE_ARTIFACTS, /* one row of three text[]: entity types, ids, locations; queue them */
-	MP_STEP_FINDINGS         /* rows (finding, object, detail, fix) of the preflight report */
+	MP_STEP_FINDINGS,        /* rows (finding, object, detail, fix) of the preflight report */
+	MP_STEP_SELECT_KEYS      /* one row, one text[]: becomes parameter `slot` ($7 onwards) */
 } MpStepKind;
+
+/* Every statement of a program is executed with MpProgram.nparams parameters: $1 int4[]
+ * (experiment ids), $2 text[] (run ids), $3 text, $4 text, $5 interval, $6 int4, then key
+ * slots $7..$nparams, all text[] (NULL until their SELECT_KEYS step runs). */
+#define MP_MAX_PARAMS 32
 
 /* Texts are offsets into MpProgram.text; offset 0 is the empty string. */
 typedef struct MpMessage {
@@ -125,7 +131,7 @@ typedef struct MpMessage {
 
 typedef struct MpStep {
 	int kind;   /* MpStepKind */
-	int slot;   /* 1: experiment ids ($1), 2: run ids ($2) */
+	int slot;   /* 1: experiment ids ($1), 2: run ids ($2); SELECT_KEYS: the parameter it fills */
 	int append; /* Lock: extend the slot instead of replacing it */
 	int explicit_target;
 	uint32_t locked_table; /* Lock: table whose rows it locks FOR UPDATE (0 in a dry run) */
@@ -142,6 +148,7 @@ typedef struct MpStep {
 typedef struct MpProgram {
 	int dry_run;
 	int resolve_step;
+	int nparams; /* 6 to MP_MAX_PARAMS */
 	int nsteps;
 	int steps_capacity;
 	MpStep *steps;

@@ -5,6 +5,9 @@
 #include "core/purge_statements.hpp"
 #include "core/sql_text.hpp"
 
+#include <algorithm>
+#include <optional>
+
 namespace mlflow_purge::core {
 namespace {
 
@@ -60,6 +63,7 @@ public:
 			AddLockSingleRuns();
 			break;
 		}
+		AddSelectKeys(plan);
 		if (with_experiments) {
 			AddActiveRunsNotice();
 		}
@@ -279,6 +283,85 @@ private:
 		Add(StepKind::SelectTargets, std::move(sql));
 	}
 
+	// How a parent column's keys travel in a text[] key slot: "" for a textual column, the type
+	// to cast them back to for an integer one, nullopt for any other type (no slot: the
+	// statements select through the parent instead).
+	std::optional<std::string> KeyElementType(const std::string &table, const std::string &column) const {
+		const Table *t = catalog_.FindTable(table);
+		const core::Column *c = t ? t->FindColumn(column) : nullptr;
+		if (!c) {
+			return std::nullopt;
+		}
+		if (c->type == "text" || c->type.rfind("character varying", 0) == 0) {
+			return std::string();
+		}
+		if (c->type == "integer") {
+			return std::string("pg_catalog.int4");
+		}
+		if (c->type == "bigint") {
+			return std::string("pg_catalog.int8");
+		}
+		if (c->type == "smallint") {
+			return std::string("pg_catalog.int2");
+		}
+		return std::nullopt;
+	}
+
+	// A key slot for every single-column link whose parent is purged but is not a target bound
+	// by its own key (those are $1 and $2 already), parents before children, so that each
+	// SelectKeys step reads through slots that are already filled. After the locks: the
+	// targets are final.
+	void AddSelectKeys(const CascadePlan &plan) {
+		std::vector<const CascadeEdge *> edges;
+		for (const auto &table : plan.tables) {
+			for (const auto &edge : table.incoming) {
+				edges.push_back(&edge);
+			}
+		}
+		for (const auto *list : {&plan.set_null_edges, &plan.blocking_edges, &plan.kept_links}) {
+			for (const auto &edge : *list) {
+				edges.push_back(&edge);
+			}
+		}
+		struct Candidate {
+			size_t position;
+			KeySlot slot;
+		};
+		std::vector<Candidate> candidates;
+		for (const CascadeEdge *edge : edges) {
+			const PurgedTable *parent = plan.Find(edge->parent_table);
+			if (!parent || edge->columns.size() != 1) {
+				continue;
+			}
+			const std::string &column = edge->columns.front().parent;
+			if (parent->root && parent->root->key_column == column) {
+				continue;
+			}
+			const auto element_type = KeyElementType(parent->name, column);
+			const bool known = std::any_of(candidates.begin(), candidates.end(), [&](const Candidate &c) {
+				return c.slot.table == parent->name && c.slot.column == column;
+			});
+			if (!element_type || known) {
+				continue;
+			}
+			const size_t position = static_cast<size_t>(parent - plan.tables.data());
+			candidates.push_back({position, KeySlot{parent->name, column, 0, *element_type}});
+		}
+		std::stable_sort(candidates.begin(), candidates.end(), [](const Candidate &a, const Candidate &b) {
+			return a.position != b.position ? a.position > b.position : a.slot.column < b.slot.column;
+		});
+		for (auto &candidate : candidates) {
+			if (program_.parameter_count == sql::kMaxParams) {
+				break; // the rest select through their parents
+			}
+			candidate.slot.param = ++program_.parameter_count;
+			Step &step = Add(StepKind::SelectKeys, PurgeStatements(plan, slots_).SelectKeys(candidate.slot));
+			step.key_param = candidate.slot.param;
+			step.needs_targets = true;
+			slots_.push_back(candidate.slot);
+		}
+	}
+
 	void AddActiveRunsNotice() {
 		std::string hit = "SELECT " + Column("r", RunKey()) + " AS label FROM " + runs_ + " AS r WHERE " +
 		                  Column("r", RunKey()) + " " + Op("=") + " ANY (" + Ref(Param::RunIds) + ") AND " +
@@ -294,7 +377,7 @@ private:
 	}
 
 	void AddLinkChecks(const CascadePlan &plan, ModelVersionPolicy policy) {
-		const PurgeStatements statements(plan);
+		const PurgeStatements statements(plan, slots_);
 		for (const auto &edge : plan.blocking_edges) {
 			Step &step = Add(StepKind::Guard, statements.EdgeRows(edge, false));
 			step.needs_targets = true;
@@ -333,7 +416,7 @@ private:
 	// Before the deletes: the rows the locations come from are still there. A dry run runs the
 	// same query and only counts (its only write is the audit row).
 	void AddQueueArtifacts(const CascadePlan &plan) {
-		std::string sql = QueueArtifactsQuery(plan, catalog_, model_);
+		std::string sql = QueueArtifactsQuery(plan, catalog_, model_, slots_);
 		if (sql.empty()) {
 			return;
 		}
@@ -342,7 +425,7 @@ private:
 	}
 
 	void AddDeletes(const CascadePlan &plan) {
-		const PurgeStatements statements(plan);
+		const PurgeStatements statements(plan, slots_);
 		for (size_t i = 0; i < plan.tables.size(); ++i) {
 			const auto &table = plan.tables[i];
 			Step &step = program_.dry_run ? Add(StepKind::Count, statements.Count(table))
@@ -358,6 +441,7 @@ private:
 	const std::string experiments_;
 	const std::string runs_;
 	PurgeProgram program_;
+	std::vector<KeySlot> slots_; // filled by AddSelectKeys, used by every later statement
 };
 
 } // namespace

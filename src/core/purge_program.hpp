@@ -1,6 +1,6 @@
 // A purge as a short program of SQL steps that the glue executes in order over SPI inside the
 // caller's transaction. The core decides what every step means; the glue only knows how to run
-// a step kind, bind the six parameters (sql_text.hpp) and raise the diagnostics it is given.
+// a step kind, bind the parameters (sql_text.hpp) and raise the diagnostics it is given.
 #pragma once
 
 #include "core/catalog.hpp"
@@ -8,6 +8,8 @@
 #include "core/no_postgres.hpp"
 #include "core/purge_error.hpp"
 #include "core/purge_request.hpp"
+#include "core/purge_statements.hpp"
+#include "core/sql_text.hpp"
 
 #include <string>
 #include <vector>
@@ -38,6 +40,9 @@ enum class StepKind {
 	QueueArtifacts,
 	// Preflight: returns rows (finding, object, detail, fix) for the report.
 	Findings,
+	// Returns one row, one text[]: the purged keys of an intermediate parent, which become
+	// parameter `key_param` ($7 onwards) of every later step (purge_statements.hpp KeySlot).
+	SelectKeys,
 };
 
 struct Step {
@@ -49,6 +54,7 @@ struct Step {
 	std::string locked_table;                   // Lock: the table whose rows it locks (FOR UPDATE needs UPDATE)
 	bool needs_targets = false;                 // skipped when both target slots are empty
 	int table_index = -1;                       // Delete, Count
+	int key_param = 0;                          // SelectKeys: the parameter it fills
 	std::string requires_select;                // Findings: skipped unless the caller may read this table
 	Diagnostic primary;                         // see StepKind; Resolve: not found; Lock: vanished (NOTICE)
 	Diagnostic ambiguous;                       // Resolve: several rows
@@ -60,6 +66,7 @@ struct PurgeProgram {
 	bool dry_run = false;
 	std::vector<std::string> result_tables; // bare names, in cascade (deletion) order
 	std::vector<Step> steps;
+	int parameter_count = sql::kParamCount; // the six of sql_text.hpp, then the key slots (text[])
 	int resolve_step = -1; // re-run when an explicit Lock finds nothing, to tell vanished from restored
 };
 
@@ -71,6 +78,7 @@ PurgeProgram BuildPreflightProgram(const CatalogSnapshot &catalog);
 
 // SELECT of the artifact locations a purge planned as `plan` must queue, as one row of three
 // arrays (StepKind::QueueArtifacts); empty when no purged table has artifacts.
-std::string QueueArtifactsQuery(const CascadePlan &plan, const CatalogSnapshot &catalog, const MlflowModel &model);
+std::string QueueArtifactsQuery(const CascadePlan &plan, const CatalogSnapshot &catalog, const MlflowModel &model,
+                                const std::vector<KeySlot> &slots);
 
 } // namespace mlflow_purge::core

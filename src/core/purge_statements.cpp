@@ -70,6 +70,14 @@ PurgeStatements::EdgePredicate(const CascadeEdge &edge, const std::string &child
 			keys = "CAST(" + keys + " AS pg_catalog.text[])";
 		}
 		condition = sql::Column(child_alias, edge.columns.front().child) + " " + sql::Op("=") + " ANY (" + keys + ")";
+	} else if (const KeySlot *slot = edge.columns.size() == 1 ? FindSlot(edge.parent_table, edge.columns.front().parent)
+	                                                         : nullptr) {
+		// The parent's purged keys were read into a parameter by a SelectKeys step.
+		std::string keys = sql::Ref(slot->param);
+		if (!edge.parent_key_as_text && !slot->element_type.empty()) {
+			keys = "CAST(" + keys + " AS " + slot->element_type + "[])";
+		}
+		condition = sql::Column(child_alias, edge.columns.front().child) + " " + sql::Op("=") + " ANY (" + keys + ")";
 	} else if (edge.columns.size() == 1) {
 		// The parent's purged keys, computed once (an init plan), then matched through the
 		// child's index like a parameter: a semi-join here tends to become a hash join over the
@@ -99,6 +107,25 @@ PurgeStatements::EdgePredicate(const CascadeEdge &edge, const std::string &child
 	}
 	return sql::Column(child_alias, edge.discriminator_column) + " " + sql::Op("=") + " ANY (" +
 	       sql::TextArray(edge.discriminator_values) + ") AND " + condition;
+}
+
+const KeySlot *
+PurgeStatements::FindSlot(const std::string &table, const std::string &column) const {
+	for (const auto &slot : slots_) {
+		if (slot.table == table && slot.column == column) {
+			return &slot;
+		}
+	}
+	return nullptr;
+}
+
+std::string
+PurgeStatements::SelectKeys(const KeySlot &slot) const {
+	const std::string alias = Alias(0);
+	const std::string key = "CAST(" + sql::Column(alias, slot.column) + " AS pg_catalog.text)";
+	return "SELECT COALESCE(pg_catalog.array_agg(DISTINCT " + key + ") FILTER (WHERE " + sql::Column(alias, slot.column) +
+	       " IS NOT NULL), CAST('{}' AS pg_catalog.text[])) FROM " + Relation(slot.table) + " AS " + alias + " WHERE " +
+	       Predicate(slot.table, alias, 0);
 }
 
 std::string

@@ -62,7 +62,12 @@ Op(std::string_view op) {
 
 std::string
 Ref(Param p) {
-	return "$" + std::to_string(static_cast<int>(p));
+	return Ref(static_cast<int>(p));
+}
+
+std::string
+Ref(int number) {
+	return "$" + std::to_string(number);
 }
 
 } // namespace mlflow_purge::core::sql

@@ -30,5 +30,10 @@ std::string Op(std::string_view op);
 enum class Param { ExperimentIds = 1, RunIds = 2, Text = 3, Workspace = 4, OlderThan = 5, MaxRuns = 6 };
 std::string Ref(Param p);
 constexpr int kParamCount = 6;
+// After the six, a program may declare key slots: text[] parameters $7, $8, ... that a
+// SelectKeys step fills with an intermediate parent's purged keys (purge_statements.hpp).
+// A program never has more than kMaxParams parameters in all.
+constexpr int kMaxParams = 32;
+std::string Ref(int number);
 
 } // namespace mlflow_purge::core::sql

@@ -40,11 +40,11 @@ typedef struct PurgeOutcome {
 	int64		total_rows;
 } PurgeOutcome;
 
-/* Values of the six parameters every program statement is executed with (core/sql_text.hpp). */
-#define PURGE_PARAM_COUNT 6
+/* Values of the parameters every program statement is executed with (core/door.h): the six
+ * of core/sql_text.hpp, then the program's key slots. */
 typedef struct PurgeBindings {
-	Datum values[PURGE_PARAM_COUNT];
-	char nulls[PURGE_PARAM_COUNT]; /* ' ' or 'n', as SPI wants them */
+	Datum values[MP_MAX_PARAMS];
+	char nulls[MP_MAX_PARAMS]; /* ' ' or 'n', as SPI wants them */
 } PurgeBindings;
 
 /* catalog_reader.cpp: the catalog facts of `schema` (whose oid is `namespace_oid`), from catalog

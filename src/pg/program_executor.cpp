@@ -33,8 +33,14 @@ elapsed_ms(TimestampTz since)
 	return (double) (GetCurrentTimestamp() - since) / 1000.0;
 }
 
-/* The types of $1..$6, in the order core/sql_text.hpp declares them. */
-static Oid param_types[PURGE_PARAM_COUNT] = {INT4ARRAYOID, TEXTARRAYOID, TEXTOID, TEXTOID, INTERVALOID, INT4OID};
+/* The types of $1..$6, in the order core/sql_text.hpp declares them; key slots are text[]. */
+static Oid
+param_type(int number)
+{
+	static const Oid fixed[] = {INT4ARRAYOID, TEXTARRAYOID, TEXTOID, TEXTOID, INTERVALOID, INT4OID};
+
+	return number <= (int) lengthof(fixed) ? fixed[number - 1] : TEXTARRAYOID;
+}
 
 /* Slot 1 ($1) holds experiment ids, slot 2 ($2) run ids. */
 static Oid
@@ -89,8 +95,9 @@ set_slot_from_array(PurgeBindings *bindings, int slot, int column)
 	Datum		value = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, column, &isnull);
 
 	if (isnull)
-		elog(ERROR, "mlflow_purge: target selection returned NULL");
+		elog(ERROR, "mlflow_purge: a key selection returned NULL");
 	bindings->values[slot - 1] = PointerGetDatum(DatumGetArrayTypePCopy(value));
+	bindings->nulls[slot - 1] = ' ';
 }
 
 static int64
@@ -114,8 +121,15 @@ bool_cell(uint64 row, int column)
 static int
 run_statement(const MpProgram *program, const MpStep *step, PurgeBindings *bindings)
 {
-	int			rc = SPI_execute_with_args(program->text + step->sql, PURGE_PARAM_COUNT, param_types,
-										   bindings->values, bindings->nulls, false, 0);
+	Oid			types[MP_MAX_PARAMS];
+	int			rc;
+
+	if (program->nparams < 6 || program->nparams > MP_MAX_PARAMS)
+		elog(ERROR, "mlflow_purge: program declares %d parameters", program->nparams);
+	for (int i = 0; i < program->nparams; i++)
+		types[i] = param_type(i + 1);
+	rc = SPI_execute_with_args(program->text + step->sql, program->nparams, types, bindings->values, bindings->nulls,
+							   false, 0);
 
 	if (rc < 0)
 		elog(ERROR, "mlflow_purge: statement failed: %s", SPI_result_code_string(rc));
@@ -230,6 +244,13 @@ execute_purge_program(const MpProgram *program, PurgeBindings *bindings, int64 *
 				expect_rows(rc, 1);
 				set_slot_from_array(bindings, 1, 1);
 				set_slot_from_array(bindings, 2, 2);
+				break;
+			case MP_STEP_SELECT_KEYS:
+				if (step->slot <= 6 || step->slot > program->nparams)
+					elog(ERROR, "mlflow_purge: key selection into parameter $%d", step->slot);
+				rc = run_statement(program, step, bindings);
+				expect_rows(rc, 1);
+				set_slot_from_array(bindings, step->slot, 1);
 				break;
 			case MP_STEP_LOCK:
 				rc = run_statement(program, step, bindings);

@@ -6,6 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <map>
+
 namespace mlflow_purge::core {
 namespace {
 
@@ -116,11 +119,114 @@ TEST(PurgeProgram, StatementCountDependsOnTablesNotTargets) {
 		if (s.kind == StepKind::Delete) {
 			++deletes;
 			EXPECT_EQ(s.sql.find("DELETE FROM \"public\"."), 0u) << s.sql;
-			// Targets only ever arrive as the array parameters.
-			EXPECT_TRUE(s.sql.find("$1") != std::string::npos || s.sql.find("$2") != std::string::npos) << s.sql;
+			// Targets only ever arrive as array parameters: the targets ($1, $2) or key slots.
+			EXPECT_NE(s.sql.find("ANY ($"), std::string::npos) << s.sql;
 		}
 	}
 	EXPECT_EQ(deletes, program.result_tables.size());
+}
+
+// Where a parameter is first used, or set by a SelectKeys step: -1 if never.
+int
+FirstUse(const PurgeProgram &program, const std::string &ref) {
+	for (size_t i = 0; i < program.steps.size(); ++i) {
+		const auto &sql = program.steps[i].sql;
+		for (size_t at = sql.find(ref); at != std::string::npos; at = sql.find(ref, at + 1)) {
+			const size_t end = at + ref.size();
+			if (end == sql.size() || !std::isdigit(static_cast<unsigned char>(sql[end]))) {
+				return static_cast<int>(i);
+			}
+		}
+	}
+	return -1;
+}
+
+TEST(PurgeProgram, IntermediateParentKeysAreReadOnceAfterTheLocksAndBeforeTheirUse) {
+	for (const char *version : {"1.30.1", "2.9.2", "2.22.1", "3.11.2.dev0"}) {
+		SCOPED_TRACE(version);
+		for (Operation op : {Operation::Experiment, Operation::Run, Operation::Deleted}) {
+			PurgeRequest r;
+			r.operation = op;
+			if (op == Operation::Experiment) {
+				r.experiment_id = 7;
+			} else if (op == Operation::Run) {
+				r.run_id = std::string("abc");
+			}
+			const auto program = BuildPurgeProgram(r, Catalog(version));
+			int last_lock = -1;
+			int slots = 0;
+			for (size_t i = 0; i < program.steps.size(); ++i) {
+				const auto &step = program.steps[i];
+				if (step.kind == StepKind::Lock) {
+					last_lock = static_cast<int>(i);
+				}
+				if (step.kind != StepKind::SelectKeys) {
+					continue;
+				}
+				++slots;
+				EXPECT_EQ(step.key_param, sql::kParamCount + slots) << "slots are numbered from $7 in order";
+				EXPECT_GT(static_cast<int>(i), last_lock) << "keys are read from the locked targets";
+				EXPECT_TRUE(step.needs_targets);
+				// Nothing reads the slot before the step that fills it.
+				EXPECT_GT(FirstUse(program, sql::Ref(step.key_param)), static_cast<int>(i)) << step.sql;
+				EXPECT_EQ(step.sql.find(sql::Ref(step.key_param)), std::string::npos) << "a slot never reads itself";
+			}
+			EXPECT_EQ(program.parameter_count, sql::kParamCount + slots);
+			EXPECT_LE(program.parameter_count, sql::kMaxParams);
+		}
+	}
+	// 3.11, every deleted experiment: the traces, scorers, logged models, datasets and inputs
+	// are read once, and their children are deleted by the slot, not by selecting through them.
+	PurgeRequest deleted;
+	const auto program = BuildPurgeProgram(deleted, Catalog());
+	std::map<std::string, std::string> delete_of;
+	for (const auto &s : program.steps) {
+		if (s.kind == StepKind::Delete) {
+			delete_of[program.result_tables[static_cast<size_t>(s.table_index)]] = s.sql;
+		}
+	}
+	for (const char *child : {"trace_tags", "trace_metrics", "trace_request_metadata", "assessments", "input_tags",
+	                          "scorer_versions", "logged_model_params", "logged_model_tags"}) {
+		EXPECT_EQ(delete_of[child].find("SELECT"), std::string::npos) << delete_of[child];
+		EXPECT_NE(delete_of[child].find("ANY ($"), std::string::npos) << delete_of[child];
+	}
+}
+
+TEST(PurgeProgram, IntegerKeysTravelAsTextAndAreCastBack) {
+	// A synthetic new table keyed by an integer, child of a purged non-target table.
+	auto catalog = Catalog("2.9.2");
+	Table parent;
+	parent.name = "run_notes";
+	parent.columns = {{"note_id", "integer"}, {"run_uuid", "character varying(32)"}};
+	parent.primary_key = {"note_id"};
+	Table child;
+	child.name = "run_note_lines";
+	child.columns = {{"line_id", "bigint"}, {"note_id", "integer"}};
+	child.primary_key = {"line_id"};
+	catalog.tables.push_back(parent);
+	catalog.tables.push_back(child);
+	catalog.foreign_keys.push_back({"fk_notes_run", "public", "run_notes", {"run_uuid"}, "runs", {"run_uuid"},
+	                                ReferentialAction::NoAction});
+	catalog.foreign_keys.push_back({"fk_lines_note", "public", "run_note_lines", {"note_id"}, "run_notes", {"note_id"},
+	                                ReferentialAction::NoAction});
+	PurgeRequest r;
+	r.operation = Operation::Run;
+	r.run_id = std::string("abc");
+	const auto program = BuildPurgeProgram(r, catalog);
+	std::string select_keys;
+	std::string delete_lines;
+	for (const auto &s : program.steps) {
+		if (s.kind == StepKind::SelectKeys && s.sql.find("\"run_notes\"") != std::string::npos) {
+			select_keys = s.sql + " -> " + sql::Ref(s.key_param);
+		}
+		if (s.kind == StepKind::Delete && s.sql.find("\"run_note_lines\"") != std::string::npos) {
+			delete_lines = s.sql;
+		}
+	}
+	ASSERT_FALSE(select_keys.empty());
+	EXPECT_NE(select_keys.find("CAST(t0.\"note_id\" AS pg_catalog.text)"), std::string::npos) << select_keys;
+	const std::string ref = select_keys.substr(select_keys.rfind(' ') + 1);
+	EXPECT_NE(delete_lines.find("ANY (CAST(" + ref + " AS pg_catalog.int4[]))"), std::string::npos) << delete_lines;
 }
 
 TEST(PurgeProgram, DryRunCountsTheSameRowsAndLocksNothing) {

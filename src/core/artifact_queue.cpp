@@ -7,14 +7,25 @@
 namespace mlflow_purge::core {
 namespace {
 
-
 using sql::Op;
 
-// `column` is the location itself or a path under it.
+// The locations `column` is at or under that are as deep as one of the queued `against` values
+// (q.location or q.reference): the column's value cut after that many of its '/'-separated parts.
+// A location L holds column = L or column starting with L || '/' exactly when L is the column's
+// value cut after as many parts as L has ("s3://b/p/x" cut after 4 parts is "s3://b/p"). So the
+// outbox query tells the locations a model version uses with one hashed anti-join, linear in
+// model versions plus locations, instead of testing every model version against every location
+// with starts_with() (quadratic: minutes for 10,000 runs against 10,000 model versions).
 std::string
-AtOrUnder(const std::string &column, const std::string &location) {
-	return "(" + column + " " + Op("=") + " " + location + " OR pg_catalog.starts_with(" + column + ", " + location +
-	       " " + Op("||") + " '/'))";
+PathsAtOrAbove(const std::string &table, const std::string &column, const std::string &against, bool by_reference,
+               const std::string &surviving) {
+	const std::string value = sql::Column("t0", column);
+	return "SELECT pg_catalog.array_to_string(p.parts[1:d.n], '/') AS location, " +
+	       std::string(by_reference ? "true" : "false") + " AS by_reference FROM " + table +
+	       " AS t0 CROSS JOIN LATERAL (SELECT pg_catalog.string_to_array(" + value +
+	       ", '/') AS parts) AS p JOIN (SELECT DISTINCT pg_catalog.cardinality(pg_catalog.string_to_array(" + against +
+	       ", '/')) AS n FROM q) AS d ON d.n " + Op("<=") + " pg_catalog.cardinality(p.parts) WHERE " + value +
+	       " IS NOT NULL" + surviving;
 }
 
 } // namespace
@@ -44,32 +55,39 @@ QueueArtifactsQuery(const CascadePlan &plan, const CatalogSnapshot &catalog, con
 		return {};
 	}
 
-	// A location stays while a model version that survives this purge uses it.
+	// A location stays while a model version that survives this purge uses it: its location
+	// columns are at or under the location, or its scheme column (source) at or under the
+	// entity's reference ("runs:/<id>").
+	std::string used;
 	std::string still_used;
 	const ArtifactReference &ref = model.artifact_reference;
 	if (const Table *versions = catalog.FindTable(ref.table)) {
-		std::string uses;
+		std::string surviving;
+		if (plan.Find(ref.table)) {
+			surviving = " AND NOT COALESCE((" + statements.Predicate(ref.table, "t0", 0) + "), false)";
+		}
+		const std::string relation = sql::Qualified(catalog.schema, ref.table);
 		for (const auto &column : ref.location_columns) {
 			if (versions->HasColumn(column)) {
-				uses += std::string(uses.empty() ? "" : " OR ") + AtOrUnder(sql::Column("t0", column), "q.location");
+				used += std::string(used.empty() ? "" : " UNION ALL ") + PathsAtOrAbove(relation, column, "q.location", false, surviving);
 			}
 		}
 		if (versions->HasColumn(ref.scheme_column)) {
-			uses += std::string(uses.empty() ? "" : " OR ") + AtOrUnder(sql::Column("t0", ref.scheme_column), "q.reference");
+			used += std::string(used.empty() ? "" : " UNION ALL ") +
+			        PathsAtOrAbove(relation, ref.scheme_column, "q.reference", true, surviving);
+			still_used += " AND NOT EXISTS (SELECT 1 FROM used WHERE used.by_reference AND used.location " + Op("=") +
+			              " q.reference)";
 		}
-		if (!uses.empty()) {
-			std::string surviving;
-			if (plan.Find(ref.table)) {
-				surviving = " AND NOT COALESCE((" + statements.Predicate(ref.table, "t0", 0) + "), false)";
-			}
-			still_used = " AND NOT EXISTS (SELECT 1 FROM " + sql::Qualified(catalog.schema, ref.table) +
-			             " AS t0 WHERE (" + uses + ")" + surviving + ")";
+		if (!used.empty()) {
+			still_used = " AND NOT EXISTS (SELECT 1 FROM used WHERE NOT used.by_reference AND used.location " + Op("=") +
+			             " q.location)" + still_used;
+			used = ", used AS MATERIALIZED (" + used + ")";
 		}
 	}
 
 	const std::string order = " ORDER BY q.entity_type, q.entity_id, q.location";
-	return "WITH q AS (" + sources +
-	       ") SELECT COALESCE(pg_catalog.array_agg(q.entity_type" + order +
+	return "WITH q AS (" + sources + ")" + used +
+	       " SELECT COALESCE(pg_catalog.array_agg(q.entity_type" + order +
 	       "), CAST('{}' AS pg_catalog.text[])), COALESCE(pg_catalog.array_agg(q.entity_id" + order +
 	       "), CAST('{}' AS pg_catalog.text[])), COALESCE(pg_catalog.array_agg(q.location" + order +
 	       "), CAST('{}' AS pg_catalog.text[])) FROM q WHERE q.location IS NOT NULL AND q.location " + Op("<>") + " ''" +

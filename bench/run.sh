@@ -182,7 +182,9 @@ run_one() { # scenario version template kind target strategy rep
 	psql_q -d postgres -c "DROP DATABASE IF EXISTS $copy WITH (FORCE)" -c "CREATE DATABASE $copy TEMPLATE $tpl STRATEGY FILE_COPY"
 	local oid
 	oid=$(psql_v -d postgres -c "SELECT oid FROM pg_database WHERE datname = '$copy'")
-	psql_q -d postgres -c "SELECT pg_stat_statements_reset(0, $oid, 0)" >/dev/null
+	# a full reset: the entries of earlier copies (one dbid each) would otherwise fill
+	# pg_stat_statements.max, and its deallocation then drops entries of the copy being measured
+	psql_q -d postgres -c "SELECT pg_stat_statements_reset()" >/dev/null
 	case "$strat" in
 	extension | ext-nobook)
 		case "$kind" in

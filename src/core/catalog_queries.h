@@ -1,8 +1,10 @@
 /*
- * The catalog queries both drivers run to read the facts the planner needs (door.h MpCatalog):
- * the extension over SPI (src/pg/catalog_reader.cpp) and mlflow-purge over libpq
- * (src/cli/catalog_loader.cpp). Plain C string constants, no PostgreSQL header: one copy of the
- * SQL for both. Each takes the MLflow schema name as $1 (text) and qualifies every catalog
+ * The catalog queries that read the facts the planner needs (door.h MpCatalog): mlflow-purge runs
+ * all four over libpq (src/cli/catalog_loader.cpp). The extension reads the same rows, in the same
+ * order, from the syscache and a scan of pg_constraint (src/pg/catalog_reader.cpp: planning these
+ * joins cost a fresh backend more than a one-run purge) and runs only the index query, for the
+ * preflight; cli.equivalence compares both drivers' results. Plain C string constants, no
+ * PostgreSQL header. Each takes the MLflow schema name as $1 (text) and qualifies every catalog
  * object and operator, so it means the same under any search_path.
  *
  * Columns, in order:

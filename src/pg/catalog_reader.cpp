@@ -22,6 +22,7 @@ extern "C" {
 #include "access/htup_details.h"
 #include "access/table.h"
 #include "catalog/pg_attribute.h"
+#include "catalog/indexing.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_constraint.h"
 #include "catalog/pg_type.h"
@@ -87,30 +88,35 @@ scan_tables(Oid namespace_oid, int *ntables)
 	return entries;
 }
 
-/* Live columns in attnum order, typed as pg_catalog.format_type(atttypid, atttypmod) prints. */
+/*
+ * Live columns in attnum order, typed as pg_catalog.format_type(atttypid, atttypmod) prints:
+ * one index scan of pg_attribute per table (not a syscache lookup per column, each of which
+ * would be a scan of its own in a fresh backend).
+ */
 static void
-read_columns(TableEntry *entry)
+read_columns(Relation pg_attribute, TableEntry *entry)
 {
 	MpColumn   *columns = (MpColumn *) palloc0(sizeof(MpColumn) * (entry->natts + 1));
 	int			ncolumns = 0;
+	ScanKeyData keys[2];
+	SysScanDesc scan;
+	HeapTuple	tuple;
 
-	for (int16 attnum = 1; attnum <= entry->natts; attnum++)
+	ScanKeyInit(&keys[0], Anum_pg_attribute_attrelid, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(entry->oid));
+	ScanKeyInit(&keys[1], Anum_pg_attribute_attnum, BTGreaterStrategyNumber, F_INT2GT, Int16GetDatum(0));
+	scan = systable_beginscan(pg_attribute, AttributeRelidNumIndexId, true, NULL, 2, keys);
+	while (HeapTupleIsValid(tuple = systable_getnext(scan)))
 	{
-		HeapTuple	tuple = SearchSysCache2(ATTNUM, ObjectIdGetDatum(entry->oid), Int16GetDatum(attnum));
-		Form_pg_attribute form;
+		Form_pg_attribute form = (Form_pg_attribute) GETSTRUCT(tuple);
 
-		if (!HeapTupleIsValid(tuple))
+		if (form->attisdropped || form->attnum > entry->natts)
 			continue;
-		form = (Form_pg_attribute) GETSTRUCT(tuple);
-		if (!form->attisdropped)
-		{
-			columns[ncolumns].name = pstrdup(NameStr(form->attname));
-			columns[ncolumns].type = format_type_extended(form->atttypid, form->atttypmod,
-														  FORMAT_TYPE_TYPEMOD_GIVEN | FORMAT_TYPE_ALLOW_INVALID);
-			ncolumns++;
-		}
-		ReleaseSysCache(tuple);
+		columns[ncolumns].name = pstrdup(NameStr(form->attname));
+		columns[ncolumns].type = format_type_extended(form->atttypid, form->atttypmod,
+													  FORMAT_TYPE_TYPEMOD_GIVEN | FORMAT_TYPE_ALLOW_INVALID);
+		ncolumns++;
 	}
+	systable_endscan(scan);
 	entry->table.columns = columns;
 	entry->table.ncolumns = ncolumns;
 }
@@ -280,9 +286,12 @@ read_mlflow_catalog(const char *schema, Oid namespace_oid, bool with_indexes)
 	TableEntry *entries = scan_tables(namespace_oid, &ntables);
 	MpTable    *tables = (MpTable *) palloc0(sizeof(MpTable) * (ntables + 1));
 
+	Relation	pg_attribute = table_open(AttributeRelationId, AccessShareLock);
+
 	catalog->schema = pstrdup(schema);
 	for (int i = 0; i < ntables; i++)
-		read_columns(&entries[i]);
+		read_columns(pg_attribute, &entries[i]);
+	table_close(pg_attribute, AccessShareLock);
 	scan_constraints(catalog, entries, ntables, namespace_oid);
 	for (int i = 0; i < ntables; i++)
 		tables[i] = entries[i].table;

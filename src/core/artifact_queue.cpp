@@ -9,23 +9,11 @@ namespace {
 
 using sql::Op;
 
-// The locations `column` is at or under that are as deep as one of the queued `against` values
-// (q.location or q.reference): the column's value cut after that many of its '/'-separated parts.
-// A location L holds column = L or column starting with L || '/' exactly when L is the column's
-// value cut after as many parts as L has ("s3://b/p/x" cut after 4 parts is "s3://b/p"). So the
-// outbox query tells the locations a model version uses with one hashed anti-join, linear in
-// model versions plus locations, instead of testing every model version against every location
-// with starts_with() (quadratic: minutes for 10,000 runs against 10,000 model versions).
+// The cardinality of each queued value of `against` (q.location or q.reference) split at '/'.
 std::string
-PathsAtOrAbove(const std::string &table, const std::string &column, const std::string &against, bool by_reference,
-               const std::string &surviving) {
-	const std::string value = sql::Column("t0", column);
-	return "SELECT pg_catalog.array_to_string(p.parts[1:d.n], '/') AS location, " +
-	       std::string(by_reference ? "true" : "false") + " AS by_reference FROM " + table +
-	       " AS t0 CROSS JOIN LATERAL (SELECT pg_catalog.string_to_array(" + value +
-	       ", '/') AS parts) AS p JOIN (SELECT DISTINCT pg_catalog.cardinality(pg_catalog.string_to_array(" + against +
-	       ", '/')) AS n FROM q) AS d ON d.n " + Op("<=") + " pg_catalog.cardinality(p.parts) WHERE " + value +
-	       " IS NOT NULL" + surviving;
+QueuedDepths(const std::string &against) {
+	return "(SELECT pg_catalog.array_agg(DISTINCT pg_catalog.cardinality(pg_catalog.string_to_array(" + against +
+	       ", '/'))) FROM q)";
 }
 
 } // namespace
@@ -57,31 +45,45 @@ QueueArtifactsQuery(const CascadePlan &plan, const CatalogSnapshot &catalog, con
 
 	// A location stays while a model version that survives this purge uses it: its location
 	// columns are at or under the location, or its scheme column (source) at or under the
-	// entity's reference ("runs:/<id>").
-	std::string used;
+	// entity's reference ("runs:/<id>"). A value V is at or under L exactly when V cut after as
+	// many '/'-separated parts as L has equals L ("s3://b/p/x" cut after 4 parts is "s3://b/p").
+	// So `used` cuts every model version's paths at the depths of the queued values, in one
+	// scan, and two hashed anti-joins match them: linear in model versions plus locations. A
+	// starts_with() test of every model version against every location was quadratic (minutes
+	// for 10,000 runs against 10,000 model versions).
 	std::string still_used;
 	const ArtifactReference &ref = model.artifact_reference;
+	std::string used;
 	if (const Table *versions = catalog.FindTable(ref.table)) {
-		std::string surviving;
-		if (plan.Find(ref.table)) {
-			surviving = " AND NOT COALESCE((" + statements.Predicate(ref.table, "t0", 0) + "), false)";
-		}
-		const std::string relation = sql::Qualified(catalog.schema, ref.table);
+		std::string paths;
 		for (const auto &column : ref.location_columns) {
 			if (versions->HasColumn(column)) {
-				used += std::string(used.empty() ? "" : " UNION ALL ") + PathsAtOrAbove(relation, column, "q.location", false, surviving);
+				paths += std::string(paths.empty() ? "" : ", ") + "(pg_catalog.string_to_array(" +
+				         sql::Column("t0", column) + ", '/'), false)";
 			}
 		}
-		if (versions->HasColumn(ref.scheme_column)) {
-			used += std::string(used.empty() ? "" : " UNION ALL ") +
-			        PathsAtOrAbove(relation, ref.scheme_column, "q.reference", true, surviving);
-			still_used += " AND NOT EXISTS (SELECT 1 FROM used WHERE used.by_reference AND used.location " + Op("=") +
-			              " q.reference)";
+		const bool by_reference = versions->HasColumn(ref.scheme_column);
+		if (by_reference) {
+			paths += std::string(paths.empty() ? "" : ", ") + "(pg_catalog.string_to_array(" +
+			         sql::Column("t0", ref.scheme_column) + ", '/'), true)";
 		}
-		if (!used.empty()) {
+		if (!paths.empty()) {
+			std::string surviving;
+			if (plan.Find(ref.table)) {
+				surviving = " AND NOT COALESCE((" + statements.Predicate(ref.table, "t0", 0) + "), false)";
+			}
+			used = ", used AS MATERIALIZED (SELECT pg_catalog.array_to_string(k.parts[1:n.n], '/') AS location, "
+			       "k.by_reference FROM " + sql::Qualified(catalog.schema, ref.table) +
+			       " AS t0 CROSS JOIN LATERAL (VALUES " + paths + ") AS k(parts, by_reference) "
+			       "CROSS JOIN LATERAL pg_catalog.unnest(CASE WHEN k.by_reference THEN " + QueuedDepths("q.reference") +
+			       " ELSE " + QueuedDepths("q.location") + " END) AS n(n) WHERE n.n " + Op("<=") +
+			       " pg_catalog.cardinality(k.parts)" + surviving + ")";
 			still_used = " AND NOT EXISTS (SELECT 1 FROM used WHERE NOT used.by_reference AND used.location " + Op("=") +
-			             " q.location)" + still_used;
-			used = ", used AS MATERIALIZED (" + used + ")";
+			             " q.location)";
+			if (by_reference) {
+				still_used += " AND NOT EXISTS (SELECT 1 FROM used WHERE used.by_reference AND used.location " + Op("=") +
+				              " q.reference)";
+			}
 		}
 	}
 

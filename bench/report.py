@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Summarise bench/run.sh results: medians and bests per strategy, ratios against the floor (sql/floor-<version>.sql).
 
-Two ratios: of the medians, and of the best repetitions. On a shared machine interference only
+Two ratios: of the medians, and of the best repetitions. Where the bound is missed, the verdict
+also says whether it holds with the +10 ms allowance FINDINGS F7 proposes for purges whose
+floor is a few milliseconds. On a shared machine interference only
 ever adds time, so the best of N is the estimate of a strategy's own cost that other work
 disturbs least; the median says how a typical call went on this machine at this time."""
 import collections
@@ -71,7 +73,7 @@ for (sc, v) in order:
         print(f"| {sc:8} | {v:6} | {strat:12} | {ms_s:>10} | {ratio:>7} | {best_s:>10} | {best_ratio:>12} | {last['rows']:>11,} | {last['stm']:>10,} | "
               f"{last['fkq']:>18,} | {max(r['hwm'] for r in rs):>11} | {max(r['priv'] for r in rs):>10} | {len(rs):>4} |")
         if strat in ("extension", "ext-nobook") and base_ms:
-            verdicts.append((sc, v, strat, ms / base_ms, best / base_best))
+            verdicts.append((sc, v, strat, ms / base_ms, best / base_best, ms - 1.10 * base_ms))
     all_sigs = set().union(*sigs.values()) if sigs else set()
     if len(all_sigs) > 1:
         print(f"| {sc:8} | {v:6} | WARNING: the strategies did not delete the same rows per table: "
@@ -79,7 +81,7 @@ for (sc, v) in order:
 print()
 print("Ratio to the floor, of the medians / of the best repetitions (bound: extension <= 1.10 x floor")
 print("in A-D; ext-nobook = the same build without its audit row and artifact outbox, for reference):")
-for sc, v, strat, ratio, best_ratio in verdicts:
+for sc, v, strat, ratio, best_ratio, excess_ms in verdicts:
     bound = sc in ("A", "B", "C", "D") and strat == "extension"
     if not bound:
         mark = "(not bound)"
@@ -89,6 +91,9 @@ for sc, v, strat, ratio, best_ratio in verdicts:
         mark = "holds on one of the two: within this run's noise"
     else:
         mark = "MISSED"
+    if bound and ratio > 1.10:
+        # the allowance proposed in FINDINGS F7 for purges whose floor is a few milliseconds
+        mark += f"; {excess_ms:.1f} ms over 1.10x: " + ("holds" if excess_ms <= 10 else "missed") + " with +10 ms"
     print(f"  {sc:5} MLflow {v:6} {strat:10} {ratio:5.2f} / {best_ratio:4.2f}  {mark}")
 print()
 print("statements = SQL statements the server executed for the strategy, nested ones (the extension's SPI")

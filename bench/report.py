@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Summarise bench/run.sh results: medians and bests per strategy, ratios against the floor (sql/floor-<version>.sql).
 
-Two ratios: of the medians, and of the best repetitions. Where the bound is missed, the verdict
-also says whether it holds with the +10 ms allowance FINDINGS F7 proposes for purges whose
-floor is a few milliseconds. On a shared machine interference only
+Two ratios: of the medians, and of the best repetitions. On a shared machine interference only
 ever adds time, so the best of N is the estimate of a strategy's own cost that other work
-disturbs least; the median says how a typical call went on this machine at this time."""
+disturbs least; the median says how a typical call went on this machine at this time. Where the
+bound is missed, the verdict also says whether it holds with the +10 ms allowance FINDINGS F7
+proposes for purges whose floor is a few milliseconds."""
 import collections
 import statistics
 import sys

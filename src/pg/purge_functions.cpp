@@ -136,8 +136,13 @@ mlflow_namespace(const char *schema)
 	return namespace_oid;
 }
 
+/*
+ * The rest of every purge entry point. `names` are the function's SQL argument names; the last
+ * two are always dry_run and model_versions.
+ */
 static Datum
-run_purge(FunctionCallInfo fcinfo, const MpRequest *request, PurgeBindings *bindings, const AuditCall *call)
+run_purge(FunctionCallInfo fcinfo, MpRequest *request, PurgeBindings *bindings, const char *function,
+		  const char *const *names, int nargs)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	MemoryContext caller_context;
@@ -149,7 +154,10 @@ run_purge(FunctionCallInfo fcinfo, const MpRequest *request, PurgeBindings *bind
 	MpProgram  *program;
 	int64	   *counts;
 	PurgeOutcome outcome;
+	AuditCall	call;
 
+	read_common_arguments(fcinfo, nargs - 2, request);
+	audit_arguments(&call, fcinfo, function, names, nargs);
 	InitMaterializedSRF(fcinfo, 0);
 	caller_context = CurrentMemoryContext;
 	memset(&outcome, 0, sizeof(outcome));
@@ -172,7 +180,7 @@ run_purge(FunctionCallInfo fcinfo, const MpRequest *request, PurgeBindings *bind
 	check_table_privileges(program, namespace_oid);
 	execute_purge_program(program, bindings, counts, &outcome);
 	if (bookkeeping_installed())
-		write_audit_row(call, program, counts, &outcome, started_at);
+		write_audit_row(&call, program, counts, &outcome, started_at);
 
 	SPI_finish();
 
@@ -192,6 +200,7 @@ run_purge(FunctionCallInfo fcinfo, const MpRequest *request, PurgeBindings *bind
 extern "C" Datum
 mlflow_purge_experiment(PG_FUNCTION_ARGS)
 {
+	static const char *const names[] = {"experiment_id", "dry_run", "model_versions"};
 	MpRequest	request;
 	PurgeBindings bindings;
 
@@ -206,20 +215,14 @@ mlflow_purge_experiment(PG_FUNCTION_ARGS)
 		request.experiment_id = PG_GETARG_INT32(0);
 		bind_param(&bindings, 1, PointerGetDatum(construct_array(&id, 1, INT4OID, 4, true, TYPALIGN_INT)));
 	}
-	read_common_arguments(fcinfo, 1, &request);
-	{
-		static const char *const names[] = {"experiment_id", "dry_run", "model_versions"};
-		AuditCall	call;
-
-		audit_arguments(&call, fcinfo, "mlflow_purge_experiment", names, 3);
-		return run_purge(fcinfo, &request, &bindings, &call);
-	}
+	return run_purge(fcinfo, &request, &bindings, "mlflow_purge_experiment", names, lengthof(names));
 }
 
 /* mlflow_purge_experiment_by_name(name text, workspace text, dry_run boolean, model_versions text) */
 extern "C" Datum
 mlflow_purge_experiment_by_name(PG_FUNCTION_ARGS)
 {
+	static const char *const names[] = {"name", "workspace", "dry_run", "model_versions"};
 	MpRequest	request;
 	PurgeBindings bindings;
 
@@ -232,20 +235,14 @@ mlflow_purge_experiment_by_name(PG_FUNCTION_ARGS)
 		bind_param(&bindings, 3, CStringGetTextDatum(request.name));
 	if (request.workspace)
 		bind_param(&bindings, 4, CStringGetTextDatum(request.workspace));
-	read_common_arguments(fcinfo, 2, &request);
-	{
-		static const char *const names[] = {"name", "workspace", "dry_run", "model_versions"};
-		AuditCall	call;
-
-		audit_arguments(&call, fcinfo, "mlflow_purge_experiment_by_name", names, 4);
-		return run_purge(fcinfo, &request, &bindings, &call);
-	}
+	return run_purge(fcinfo, &request, &bindings, "mlflow_purge_experiment_by_name", names, lengthof(names));
 }
 
 /* mlflow_purge_run(run_id text, dry_run boolean, model_versions text) */
 extern "C" Datum
 mlflow_purge_run(PG_FUNCTION_ARGS)
 {
+	static const char *const names[] = {"run_id", "dry_run", "model_versions"};
 	MpRequest	request;
 	PurgeBindings bindings;
 
@@ -259,20 +256,14 @@ mlflow_purge_run(PG_FUNCTION_ARGS)
 
 		bind_param(&bindings, 2, PointerGetDatum(construct_array(&id, 1, TEXTOID, -1, false, TYPALIGN_INT)));
 	}
-	read_common_arguments(fcinfo, 1, &request);
-	{
-		static const char *const names[] = {"run_id", "dry_run", "model_versions"};
-		AuditCall	call;
-
-		audit_arguments(&call, fcinfo, "mlflow_purge_run", names, 3);
-		return run_purge(fcinfo, &request, &bindings, &call);
-	}
+	return run_purge(fcinfo, &request, &bindings, "mlflow_purge_run", names, lengthof(names));
 }
 
 /* mlflow_purge_deleted(older_than interval, max_runs integer, dry_run boolean, model_versions text) */
 extern "C" Datum
 mlflow_purge_deleted(PG_FUNCTION_ARGS)
 {
+	static const char *const names[] = {"older_than", "max_runs", "dry_run", "model_versions"};
 	MpRequest	request;
 	PurgeBindings bindings;
 
@@ -288,14 +279,7 @@ mlflow_purge_deleted(PG_FUNCTION_ARGS)
 		request.max_runs = PG_GETARG_INT32(1);
 		bind_param(&bindings, 6, Int32GetDatum(PG_GETARG_INT32(1)));
 	}
-	read_common_arguments(fcinfo, 2, &request);
-	{
-		static const char *const names[] = {"older_than", "max_runs", "dry_run", "model_versions"};
-		AuditCall	call;
-
-		audit_arguments(&call, fcinfo, "mlflow_purge_deleted", names, 4);
-		return run_purge(fcinfo, &request, &bindings, &call);
-	}
+	return run_purge(fcinfo, &request, &bindings, "mlflow_purge_deleted", names, lengthof(names));
 }
 
 /*

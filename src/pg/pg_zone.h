@@ -45,6 +45,8 @@ typedef struct PurgeOutcome {
 typedef struct PurgeBindings {
 	Datum values[MP_MAX_PARAMS];
 	char nulls[MP_MAX_PARAMS]; /* ' ' or 'n', as SPI wants them */
+	int nparams;               /* the program's count; set with `types` when execution starts */
+	Oid types[MP_MAX_PARAMS];
 } PurgeBindings;
 
 /* catalog_reader.cpp: the catalog facts of `schema` (whose oid is `namespace_oid`), from catalog

@@ -33,13 +33,20 @@ elapsed_ms(TimestampTz since)
 	return (double) (GetCurrentTimestamp() - since) / 1000.0;
 }
 
-/* The types of $1..$6, in the order core/sql_text.hpp declares them; key slots are text[]. */
-static Oid
-param_type(int number)
+/*
+ * Declares the program's parameters in `bindings`: $1..$6 in the order core/sql_text.hpp
+ * declares them, then its key slots, all text[].
+ */
+static void
+declare_parameters(const MpProgram *program, PurgeBindings *bindings)
 {
 	static const Oid fixed[] = {INT4ARRAYOID, TEXTARRAYOID, TEXTOID, TEXTOID, INTERVALOID, INT4OID};
 
-	return number <= (int) lengthof(fixed) ? fixed[number - 1] : TEXTARRAYOID;
+	if (program->nparams < (int) lengthof(fixed) || program->nparams > MP_MAX_PARAMS)
+		elog(ERROR, "mlflow_purge: program declares %d parameters", program->nparams);
+	bindings->nparams = program->nparams;
+	for (int i = 0; i < program->nparams; i++)
+		bindings->types[i] = i < (int) lengthof(fixed) ? fixed[i] : TEXTARRAYOID;
 }
 
 /* Slot 1 ($1) holds experiment ids, slot 2 ($2) run ids. */
@@ -121,15 +128,8 @@ bool_cell(uint64 row, int column)
 static int
 run_statement(const MpProgram *program, const MpStep *step, PurgeBindings *bindings)
 {
-	Oid			types[MP_MAX_PARAMS];
-	int			rc;
-
-	if (program->nparams < 6 || program->nparams > MP_MAX_PARAMS)
-		elog(ERROR, "mlflow_purge: program declares %d parameters", program->nparams);
-	for (int i = 0; i < program->nparams; i++)
-		types[i] = param_type(i + 1);
-	rc = SPI_execute_with_args(program->text + step->sql, program->nparams, types, bindings->values, bindings->nulls,
-							   false, 0);
+	int			rc = SPI_execute_with_args(program->text + step->sql, bindings->nparams, bindings->types,
+										   bindings->values, bindings->nulls, false, 0);
 
 	if (rc < 0)
 		elog(ERROR, "mlflow_purge: statement failed: %s", SPI_result_code_string(rc));
@@ -217,6 +217,8 @@ execute_purge_program(const MpProgram *program, PurgeBindings *bindings, int64 *
 {
 	TimestampTz started = GetCurrentTimestamp();
 	int			tables_done = 0;
+
+	declare_parameters(program, bindings);
 
 	for (int i = 0; i < program->nsteps; i++)
 	{
@@ -328,10 +330,6 @@ void
 execute_check_program(const MpProgram *program, Oid namespace_oid, Tuplestorestate *store, TupleDesc desc,
 					  MemoryContext store_context)
 {
-	PurgeBindings bindings;
-
-	memset(&bindings, 0, sizeof(bindings));
-	memset(bindings.nulls, 'n', sizeof(bindings.nulls));
 	for (int i = 0; i < program->nsteps; i++)
 	{
 		const MpStep *step = &program->steps[i];

@@ -6,11 +6,8 @@
 set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 bin=${1:?mlflow-purge binary}
-PSQL="${PG_CONFIG:+$("$PG_CONFIG" --bindir)/}psql"
-if ! "$PSQL" -X -Atqc 'SELECT 1' -d postgres >/dev/null; then
-	echo "cli.equivalence: cannot connect to PostgreSQL (PGHOST=${PGHOST:-} PGPORT=${PGPORT:-} PGUSER=${PGUSER:-})" >&2
-	exit 2
-fi
+source "$here/lib.sh"
+require_server cli.equivalence
 if ! "$PSQL" -X -Atqc "SELECT 1 FROM pg_available_extensions WHERE name = 'mlflow_purge'" -d postgres | grep -q 1; then
 	echo "cli.equivalence: the mlflow_purge extension is not installed on this server (make install)" >&2
 	exit 2

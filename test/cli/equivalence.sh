@@ -17,8 +17,7 @@
 set -uo pipefail
 bin=${1:?mlflow-purge binary}
 template=${2:?template database}
-PSQL="${PG_CONFIG:+$("$PG_CONFIG" --bindir)/}psql"
-psql_q=("$PSQL" -X -q -v ON_ERROR_STOP=1)
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 work=$(mktemp -d /tmp/mlflow_purge_cli.XXXXXX)
 ext_db="cli_ext_$$"
 cli_db="cli_drv_$$"
@@ -31,14 +30,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if ! "$PSQL" -X -Atqc 'SELECT 1' -d postgres >/dev/null; then
-	echo "equivalence: cannot connect to PostgreSQL (PGHOST=${PGHOST:-} PGPORT=${PGPORT:-})" >&2
-	exit 2
-fi
-if [ "$("$PSQL" -X -Atqc "SELECT count(*) FROM pg_database WHERE datname = '$template'" -d postgres)" != 1 ]; then
-	echo "equivalence: template $template missing (run test/pg/make-templates.sh)" >&2
-	exit 2
-fi
+require_server equivalence
+require_template equivalence "$template"
 
 # psql's verbose error layout, reduced to what both print alike: LOCATION (the extension's C
 # source line), LINE/caret (psql's echo of the call) and CONTEXT blocks (SPI's "SQL statement"

@@ -23,8 +23,7 @@
 set -uo pipefail
 bin=${1:?mlflow-purge binary}
 template=${CLI_MANAGED_TEMPLATE:-mlflow_3_11}
-PSQL="${PG_CONFIG:+$("$PG_CONFIG" --bindir)/}psql"
-psql_q=("$PSQL" -X -q -v ON_ERROR_STOP=1)
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 work=$(mktemp -d /tmp/mlflow_purge_managed.XXXXXX)
 db="cli_managed_$$"
 ext_db="cli_managed_ext_$$"
@@ -41,14 +40,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if ! "$PSQL" -X -Atqc 'SELECT 1' -d postgres >/dev/null; then
-	echo "cli.managed: cannot connect to PostgreSQL (PGHOST=${PGHOST:-} PGPORT=${PGPORT:-})" >&2
-	exit 2
-fi
-if [ "$("$PSQL" -X -Atqc "SELECT count(*) FROM pg_database WHERE datname = '$template'" -d postgres)" != 1 ]; then
-	echo "cli.managed: template $template missing (run test/pg/make-templates.sh)" >&2
-	exit 2
-fi
+require_server cli.managed
+require_template cli.managed "$template"
 R3=a1000000000000000000000000000003
 
 "${psql_q[@]}" -d postgres <<SQL

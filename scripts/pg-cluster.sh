@@ -10,7 +10,7 @@ set -euo pipefail
 action=${1:?start|stop}
 dir=${2:?cluster directory}
 port=${3:-55432}
-pg_bin=$(/usr/lib/postgresql/15/bin/pg_config --bindir)
+pg_bin=$("${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}" --bindir)
 run_user=${PG_CLUSTER_USER:-postgres}
 
 # From /: the owner may not be allowed into the caller's directory (a 0700 checkout).

@@ -8,6 +8,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
 bash scripts/install-deps.sh
+export PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
 bash scripts/build-install.sh
 
 if [ -z "${PGHOST:-}" ]; then
@@ -17,7 +18,6 @@ if [ -z "${PGHOST:-}" ]; then
 	bash scripts/pg-cluster.sh start "$cluster" "$port"
 	export PGHOST=$cluster PGPORT=$port PGUSER=postgres
 fi
-export PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
 
 if [ -f test/clearml/setup.sh ]; then
 	bash test/clearml/setup.sh

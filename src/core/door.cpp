@@ -164,17 +164,17 @@ StepKindCode(StepKind kind) {
 	return MP_STEP_ASSERT;
 }
 
-// Copies a string into a fixed buffer, cutting it at a character boundary-safe byte count.
+// Copies `text` into a fixed buffer, cut to fit. Never allocates: it also runs in the handlers
+// of memory exhaustion.
 void
-CopyInto(char *buffer, size_t size, const std::string &text) {
-	size_t n = std::min(text.size(), size - 1);
-	std::memcpy(buffer, text.data(), n);
+CopyInto(char *buffer, size_t size, const char *text) noexcept {
+	const size_t n = text ? strnlen(text, size - 1) : 0;
+	std::memcpy(buffer, text ? text : "", n);
 	buffer[n] = '\0';
 }
 
 void
-Report(MpStatus *status, int kind, const std::string &message, const std::string &detail = {},
-       const std::string &hint = {}) noexcept {
+Report(MpStatus *status, int kind, const char *message, const char *detail = "", const char *hint = "") noexcept {
 	if (!status) {
 		return;
 	}
@@ -183,6 +183,19 @@ Report(MpStatus *status, int kind, const std::string &message, const std::string
 	CopyInto(status->detail, sizeof status->detail, detail);
 	CopyInto(status->hint, sizeof status->hint, hint);
 }
+
+// A fixed prefix and an exception's own text, joined in the status buffer itself.
+void
+ReportCause(MpStatus *status, int kind, const char *prefix, const char *cause, const char *hint) noexcept {
+	Report(status, kind, prefix, "", hint);
+	if (!status) {
+		return;
+	}
+	const size_t used = strnlen(status->message, sizeof status->message - 1);
+	CopyInto(status->message + used, sizeof status->message - used, cause);
+}
+
+constexpr const char *kBugHint = "This is a bug in mlflow_purge; please report it.";
 
 // Writes the program, or only measures it when the caller's buffers are too small.
 class ProgramWriter {
@@ -265,25 +278,29 @@ private:
 	size_t text_used_ = 1;
 };
 
-// The catch-all every door function ends in.
+// The catch-all every door function ends in. The handlers never allocate (fixed texts, the
+// exception's own buffers): when memory is exhausted, an allocating handler would throw out of
+// this noexcept function, and std::terminate in a backend restarts the whole cluster. The outer
+// catch-all is the second line, should a handler ever throw all the same.
 template <typename Body>
 int
 Guarded(MpStatus *status, Body &&body) noexcept {
 	try {
-		return body();
-	} catch (const PurgeError &e) {
-		Report(status, StatusOf(e.Kind()), e.what(), e.Detail(), e.Hint());
-	} catch (const std::bad_alloc &) {
-		Report(status, MP_OUT_OF_MEMORY, "out of memory in mlflow_purge's planner");
-	} catch (const boost::io::format_error &e) {
-		Report(status, MP_INTERNAL, std::string("mlflow_purge could not format a message: ") + e.what(), "",
-		       "This is a bug in mlflow_purge; please report it.");
-	} catch (const std::exception &e) {
-		Report(status, MP_INTERNAL, std::string("mlflow_purge internal error: ") + e.what(), "",
-		       "This is a bug in mlflow_purge; please report it.");
+		try {
+			return body();
+		} catch (const PurgeError &e) {
+			Report(status, StatusOf(e.Kind()), e.what(), e.Detail().c_str(), e.Hint().c_str());
+		} catch (const std::bad_alloc &) {
+			Report(status, MP_OUT_OF_MEMORY, "out of memory in mlflow_purge's planner");
+		} catch (const boost::io::format_error &e) {
+			ReportCause(status, MP_INTERNAL, "mlflow_purge could not format a message: ", e.what(), kBugHint);
+		} catch (const std::exception &e) {
+			ReportCause(status, MP_INTERNAL, "mlflow_purge internal error: ", e.what(), kBugHint);
+		} catch (...) {
+			Report(status, MP_INTERNAL, "mlflow_purge internal error: unknown C++ exception", "", kBugHint);
+		}
 	} catch (...) {
-		Report(status, MP_INTERNAL, "mlflow_purge internal error: unknown C++ exception", "",
-		       "This is a bug in mlflow_purge; please report it.");
+		Report(status, MP_INTERNAL, "mlflow_purge internal error while reporting an error", "", kBugHint);
 	}
 	return status ? status->kind : MP_INTERNAL;
 }
@@ -331,11 +348,8 @@ mp_debug_throw(int what, MpStatus *status) noexcept {
 			throw std::bad_alloc();
 		case 2:
 			throw std::runtime_error("a std::runtime_error thrown on request");
-		case 3: {
-			boost::format f("%1% %2%");
-			f % "only one argument";
-			return static_cast<int>(f.str().size()); // too_few_args
-		}
+		case 3:
+			return static_cast<int>(Message("%1% %2%", "only one argument").size()); // too_few_args
 		case 4:
 			throw NotAnException {what};
 		case 5:

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
+#include <system_error>
 
 namespace mlflow_purge::core {
 namespace {
@@ -79,11 +81,12 @@ DeclaredLength(const std::string &type) {
 	if (open == std::string::npos || close == std::string::npos) {
 		return 0;
 	}
-	try {
-		return std::stoi(type.substr(open + 1, close - open - 1));
-	} catch (const std::exception &) {
-		return 0;
-	}
+	// from_chars: no allocation and no exception, so memory exhaustion cannot pass for "no length".
+	int length = 0;
+	const char *first = type.data() + open + 1;
+	const char *last = type.data() + close;
+	const auto [end, error] = std::from_chars(first, last, length);
+	return error == std::errc() && end == last ? length : 0;
 }
 
 ModelVersionPolicy

@@ -44,6 +44,28 @@ DROP ROLE ops_preflight_reader;
 SET client_min_messages = warning;
 DROP DATABASE ops_preflight_2_9_2;
 
+-- ======================== names with a backslash, quotes and non-ASCII ========================
+-- The MLflow schema and a DBA's table are named with a backslash, both quotes and non-ASCII
+-- letters: the preflight renders them as literals and must report them like any other name,
+-- whatever standard_conforming_strings says (1.1.0 failed with an internal error).
+CREATE DATABASE ops_preflight_names TEMPLATE mlflow_2_9_2;
+\c ops_preflight_names
+SET client_min_messages = warning;
+ALTER SCHEMA public RENAME TO "ml\flow 'ü""";
+CREATE SCHEMA public;
+CREATE EXTENSION mlflow_purge;
+SET mlflow_purge.schema = 'ml\flow ''ü"';
+CREATE TABLE "ml\flow 'ü"""."run\costs 'ß""" (run_uuid varchar(32), dollars numeric);
+SELECT finding, object, fix FROM mlflow_purge_check() WHERE finding IN ('missing_index', 'unknown_link') ORDER BY 1, 2;
+SELECT finding, object, detail FROM mlflow_purge_check() WHERE finding = 'schema_version';
+SET standard_conforming_strings = off;
+SELECT finding, object FROM mlflow_purge_check() WHERE pg_catalog.strpos(object, 'costs') > 0 ORDER BY 1, 2;
+RESET standard_conforming_strings;
+SELECT table_name, rows_deleted FROM mlflow_purge_experiment(2, dry_run => true) ORDER BY 1;
+\c contrib_regression
+SET client_min_messages = warning;
+DROP DATABASE ops_preflight_names;
+
 -- ======================== MLflow 3.11.2.dev0 ========================
 CREATE DATABASE ops_preflight_3_11 TEMPLATE mlflow_3_11;
 \c ops_preflight_3_11

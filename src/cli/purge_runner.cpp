@@ -1,5 +1,6 @@
 #include "cli/purge_runner.hpp"
 
+#include "cli/bookkeeping_owner.hpp"
 #include "cli/catalog_loader.hpp"
 #include "cli/pg_array.hpp"
 #include "core/bookkeeping_sql.h"
@@ -351,6 +352,7 @@ public:
 		if (!tables) {
 			*created = CreateBookkeeping(session_);
 		}
+		VerifyBookkeepingOwner(session_);
 		CheckBookkeepingPrivileges();
 		bookkeeping_ = true;
 		return true;
@@ -537,7 +539,7 @@ public:
 			return false;
 		}
 		try {
-			session.Exec("CREATE SCHEMA IF NOT EXISTS " MP_BOOKKEEPING_SCHEMA);
+			CreateBookkeepingSchema(session);
 			session.Exec(mp_bookkeeping_ddl);
 		} catch (const SqlError &e) {
 			if (e.sqlstate != "42501") {
@@ -754,6 +756,7 @@ PurgeRunner::Setup(const std::optional<std::string> &grant_to) {
 		}
 		created = Execution::CreateBookkeeping(session_);
 	}
+	VerifyBookkeepingOwner(session_);
 	if (grant_to) {
 		const Result grants = session_.Exec(
 		    "SELECT pg_catalog.format('GRANT USAGE ON SCHEMA " MP_BOOKKEEPING_SCHEMA " TO %I', $1), "

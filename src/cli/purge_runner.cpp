@@ -747,6 +747,8 @@ PurgeRunner::Plan(const PurgeOptions &options) {
 bool
 PurgeRunner::Setup(const std::optional<std::string> &grant_to) {
 	Transaction transaction(session_);
+	// As for a purge: nothing the DDL or the checks name may resolve through "$user" or public.
+	session_.Exec("SET LOCAL search_path = pg_catalog, pg_temp");
 	const Result state = session_.Exec(Execution::BookkeepingStateQuery());
 	bool created = false;
 	if (state.Text(0, 0) != "t") {

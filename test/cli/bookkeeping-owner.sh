@@ -30,7 +30,7 @@ pass() { echo "ok - $*"; }
 cleanup() {
 	"${psql_q[@]}" -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" \
 		-c "DROP ROLE IF EXISTS $purger" -c "DROP ROLE IF EXISTS $intruder" -c "DROP ROLE IF EXISTS $owner" >/dev/null 2>&1
-	[ "$failures" -eq 0 ] && rm -rf "$work"; echo "work: $work"
+	[ "$failures" -eq 0 ] && rm -rf "$work"
 }
 trap cleanup EXIT
 

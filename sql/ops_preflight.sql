@@ -98,11 +98,14 @@ CREATE POLICY hide_some ON public.params USING (key <> 'secret');
 ALTER TABLE public.params ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.tags ENABLE ROW LEVEL SECURITY;
 RESET ROLE;
--- a schema named like its own role, open to everyone; and one that is only its role's (no finding)
+-- a schema named like its own role, open to everyone (a finding); one that is only its role's (none)
 CREATE SCHEMA ops_preflight_own_schema AUTHORIZATION ops_preflight_own_schema;
 GRANT CREATE ON SCHEMA ops_preflight_own_schema TO PUBLIC;
 CREATE ROLE ops_preflight_private;
 CREATE SCHEMA ops_preflight_private AUTHORIZATION ops_preflight_private;
+-- and a schema named like a role that the superuser owns, closed to others (no finding either)
+CREATE ROLE ops_preflight_app;
+CREATE SCHEMA ops_preflight_app;
 SELECT finding, object, detail, fix FROM mlflow_purge_check()
  WHERE finding IN ('shadowing_function', 'shadowing_schema', 'user_trigger', 'row_level_security') ORDER BY 1, 2;
 -- a superuser runs the check (and would run the purge): warned, by name
@@ -123,7 +126,7 @@ RESET ROLE;
 \c contrib_regression
 SET client_min_messages = warning;
 DROP DATABASE ops_preflight_hijack;
-DROP ROLE ops_preflight_dbowner, ops_preflight_purger, ops_preflight_own_schema, ops_preflight_private;
+DROP ROLE ops_preflight_dbowner, ops_preflight_purger, ops_preflight_own_schema, ops_preflight_private, ops_preflight_app;
 
 -- ======================== MLflow 3.11.2.dev0 ========================
 CREATE DATABASE ops_preflight_3_11 TEMPLATE mlflow_3_11;

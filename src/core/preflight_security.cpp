@@ -72,8 +72,8 @@ ShadowingFunctions() {
 }
 
 // A schema named like a role comes first on that role's default search path ("$user"). If
-// someone other than that role owns it or may create in it, they decide what that role's
-// unqualified calls run.
+// someone other than that role (and other than a superuser) owns it, or anyone else may create
+// in it, they decide what that role's unqualified calls run.
 std::string
 ShadowingSchemas() {
 	const std::string others_create = "EXISTS (SELECT 1 FROM pg_catalog.aclexplode(n.nspacl) AS a WHERE a.privilege_type " +
@@ -90,7 +90,9 @@ ShadowingSchemas() {
 	                QuoteIdent("n.nspname") + " " + Op("||") + " ' FROM PUBLIC (and every other grantee)' END",
 	            "'; in any case call the extension schema-qualified.'"}) +
 	       " FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_roles r ON r.rolname " + Op("=") + " n.nspname "
-	       "WHERE n.nspowner " + Op("<>") + " r.oid OR " + others_create + " ORDER BY 2";
+	       "JOIN pg_catalog.pg_roles o ON o.oid " + Op("=") + " n.nspowner "
+	       // A superuser's schema that nobody else may create in gives no one a new power.
+	       "WHERE (n.nspowner " + Op("<>") + " r.oid AND NOT o.rolsuper) OR " + others_create + " ORDER BY 2";
 }
 
 std::string
@@ -116,7 +118,7 @@ UserTriggers(const CatalogSnapshot &catalog, const std::vector<std::string> &tab
 	            Owner("p.proowner"),
 	            "CASE WHEN p.prosecdef THEN ' (SECURITY DEFINER: with its owner''s rights)' ELSE ', with the rights of "
 	            "the role that runs the purge' END",
-	            "', on every row the purge deletes'"}) +
+	            "', on every row the purge deletes or updates there'"}) +
 	       ", " +
 	       Cat({"'If nobody needs it: DROP TRIGGER '", QuoteIdent("t.tgname"), "' ON '",
 	            "pg_catalog.quote_ident(" + Literal(catalog.schema) + ")", "'.'", QuoteIdent("c.relname"),

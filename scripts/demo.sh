@@ -49,8 +49,9 @@ SELECT * FROM mlflow_purge_experiment_by_name('churn-model');
 INSERT INTO experiments (name, artifact_location, lifecycle_stage) VALUES ('churn-model', '/mlflow/artifacts/new', 'active')
 RETURNING experiment_id, name;
 
--- The nightly job would purge everything else that is soft-deleted:
-SELECT mlflow_purge_deleted(dry_run => true);
+-- The nightly job would purge everything else that is soft-deleted (automation calls the
+-- functions schema-qualified with typed arguments: README "Using it"):
+SELECT public.mlflow_purge_deleted(dry_run => true);
 SQL
 
 echo

@@ -1,6 +1,7 @@
 -- ops_migration: the functions inside a migration script's own transaction. A savepoint
 -- rolled back takes the purge (and its audit and outbox rows) with it; a script that fails
--- after the purge rolls everything back. (psql -1 -f is tested by test/ops/migration-scripts.sh.)
+-- after the purge rolls everything back. Calls are written as a migration should write them:
+-- schema-qualified, typed (README "Using it"). (psql -1 -f: test/ops/migration-and-progress.sh.)
 SET client_min_messages = warning;
 CREATE DATABASE ops_migration_2_9_2 TEMPLATE mlflow_2_9_2;
 \c ops_migration_2_9_2
@@ -12,10 +13,10 @@ CREATE TABLE migration_log (step text);
 BEGIN;
 INSERT INTO migration_log VALUES ('before');
 SAVEPOINT purge_experiment;
-SELECT sum(rows_deleted) AS deleted FROM mlflow_purge_experiment(2);
+SELECT sum(rows_deleted) AS deleted FROM public.mlflow_purge_experiment(experiment_id => 2);
 ROLLBACK TO SAVEPOINT purge_experiment;
 SAVEPOINT purge_run;
-SELECT sum(rows_deleted) AS deleted FROM mlflow_purge_run('a1000000000000000000000000000003');
+SELECT sum(rows_deleted) AS deleted FROM public.mlflow_purge_run(run_id => text 'a1000000000000000000000000000003');
 RELEASE SAVEPOINT purge_run;
 INSERT INTO migration_log VALUES ('after');
 COMMIT;
@@ -28,7 +29,7 @@ SELECT step FROM migration_log ORDER BY step;
 BEGIN;
 SAVEPOINT s;
 \set VERBOSITY sqlstate
-SELECT * FROM mlflow_purge_experiment(1);
+SELECT * FROM public.mlflow_purge_experiment(experiment_id => 1);
 \set VERBOSITY default
 ROLLBACK TO SAVEPOINT s;
 SELECT count(*) AS experiment_1_runs FROM runs WHERE experiment_id = 1;
@@ -36,7 +37,7 @@ COMMIT;
 
 -- a failing script: the purge succeeded, a later statement fails, everything rolls back
 BEGIN;
-SELECT sum(rows_deleted) AS deleted FROM mlflow_purge_deleted();
+SELECT sum(rows_deleted) AS deleted FROM public.mlflow_purge_deleted();
 INSERT INTO migration_log VALUES ('purged');
 SELECT 1 / 0;
 COMMIT;

@@ -34,6 +34,10 @@ Usage:
   mlflow-purge [options] deleted [--older-than <interval>] [--max-runs <n>]
   mlflow-purge [options] plan <experiment|run|deleted> ...   print the SQL it would run; change nothing
   mlflow-purge [options] setup [--grant-to <role>]            create the bookkeeping tables now
+  mlflow-purge [options] check                                the preflight, as mlflow_purge_check(): slow
+                                                              foreign keys, missing privileges, unknown links,
+                                                              shadowing functions/schemas, triggers, row-level
+                                                              security, a caller with too many rights
 
 Options:
   --dry-run                     count what would be purged: no locks, no MLflow row changes
@@ -116,7 +120,7 @@ struct UsageError {
 };
 
 struct Command {
-	std::string verb; // experiment, run, deleted, setup
+	std::string verb; // experiment, run, deleted, setup, check
 	bool plan = false;
 	PurgeOptions options;
 	bool json = false;
@@ -189,7 +193,7 @@ Parse(int argc, char **argv) {
 		positional.erase(positional.begin());
 	}
 	if (positional.empty()) {
-		throw UsageError {"which purge? experiment, run, deleted, plan or setup"};
+		throw UsageError {"which purge? experiment, run, deleted, plan, setup or check"};
 	}
 	c.verb = positional[0];
 	const size_t extra = positional.size() - 1;
@@ -219,6 +223,13 @@ Parse(int argc, char **argv) {
 		c.options.operation = MP_OP_DELETED;
 		if (extra != 0) {
 			throw UsageError {"deleted takes no arguments, only --older-than and --max-runs"};
+		}
+	} else if (c.verb == "check" && !c.plan) {
+		if (c.options.dry_run || model_versions_given || c.options.progress) {
+			throw UsageError {"check takes no purge options, only --schema and --json"};
+		}
+		if (extra != 0) {
+			throw UsageError {"check takes no arguments"};
 		}
 	} else if (c.verb == "setup" && !c.plan) {
 		no_purge_flags("setup");
@@ -297,6 +308,9 @@ main(int argc, char **argv) {
 			std::printf("mlflow-purge: bookkeeping tables mlflow_purge.audit_log and mlflow_purge.artifact_outbox %s%s\n",
 			            created ? "created" : "already there",
 			            command.grant_to ? ("; INSERT granted to " + *command.grant_to).c_str() : "");
+		} else if (command.verb == "check") {
+			const PreflightReport preflight = runner.Check(command.options.schema);
+			std::fputs((command.json ? PreflightJson(preflight) : PreflightText(preflight)).c_str(), stdout);
 		} else if (command.plan) {
 			const PlannedProgram plan = runner.Plan(command.options);
 			std::fputs((command.json ? PlanJson(plan) : PlanText(plan)).c_str(), stdout);

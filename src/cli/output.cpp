@@ -179,4 +179,32 @@ PsqlMessage(const std::string &severity, const Notice &notice) {
 	return out;
 }
 
+std::string
+PreflightText(const PreflightReport &report) {
+	std::string out = "mlflow-purge check: schema \"" + report.schema + "\": " + std::to_string(report.findings.size()) +
+	                  (report.findings.size() == 1 ? " finding\n" : " findings\n");
+	for (const auto &f : report.findings) {
+		out += "\n" + f.finding + "  " + f.object + "\n";
+		if (f.detail && !f.detail->empty()) {
+			out += "  " + *f.detail + "\n";
+		}
+		if (f.fix && !f.fix->empty()) {
+			out += "  fix: " + *f.fix + "\n";
+		}
+	}
+	return out;
+}
+
+std::string
+PreflightJson(const PreflightReport &report) {
+	const auto nullable = [](const std::optional<std::string> &v) { return v ? JsonString(*v) : std::string("null"); };
+	std::string out = "{\"function\": \"mlflow_purge_check\", \"schema\": " + JsonString(report.schema) + ", \"findings\": [";
+	for (size_t i = 0; i < report.findings.size(); ++i) {
+		const auto &f = report.findings[i];
+		out += (i ? ", " : "") + std::string("{\"finding\": ") + JsonString(f.finding) + ", \"object\": " + JsonString(f.object) +
+		       ", \"detail\": " + nullable(f.detail) + ", \"fix\": " + nullable(f.fix) + "}";
+	}
+	return out + "]}\n";
+}
+
 } // namespace mlflow_purge::cli

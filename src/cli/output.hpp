@@ -16,6 +16,10 @@ std::string OutcomeJson(const PurgeOutcome &outcome, const std::vector<Notice> &
 std::string ErrorJson(const SqlError &error, const std::vector<Notice> &notices);
 std::string PlanText(const PlannedProgram &plan);
 std::string PlanJson(const PlannedProgram &plan);
+// `mlflow-purge check`: one block per finding (finding and object, then detail and fix
+// indented), or "no findings"; JSON: {"function", "schema", "findings": [{finding, object, detail, fix}]}.
+std::string PreflightText(const PreflightReport &report);
+std::string PreflightJson(const PreflightReport &report);
 // "NOTICE:  message\nDETAIL:  ...\nHINT:  ...\n"; errors as "ERROR:  <SQLSTATE>: message ...".
 std::string PsqlMessage(const std::string &severity, const Notice &notice);
 

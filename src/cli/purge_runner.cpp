@@ -1,5 +1,6 @@
 #include "cli/purge_runner.hpp"
 
+#include "cli/bookkeeping_owner.hpp"
 #include "cli/catalog_loader.hpp"
 #include "cli/pg_array.hpp"
 #include "core/bookkeeping_sql.h"
@@ -55,6 +56,16 @@ public:
 
 	// mp_plan_purge with the buffer protocol of src/pg/purge_functions.cpp plan_program().
 	void Plan(const MpCatalog &catalog, const MpRequest &request) {
+		PlanWith([&](MpStatus *status) { return mp_plan_purge(&catalog, &request, &program_, status); });
+	}
+	// mp_plan_check: the preflight's program (Findings steps only).
+	void PlanCheck(const MpCatalog &catalog) {
+		PlanWith([&](MpStatus *status) { return mp_plan_check(&catalog, &program_, status); });
+	}
+
+private:
+	template <typename PlanFunction>
+	void PlanWith(const PlanFunction &plan) {
 		auto status = std::make_unique<MpStatus>();
 		int rc = MP_BUFFER_TOO_SMALL;
 		program_.steps_capacity = 128;
@@ -67,7 +78,7 @@ public:
 			program_.steps = steps_.data();
 			program_.tables = tables_.data();
 			program_.text = text_.data();
-			rc = mp_plan_purge(&catalog, &request, &program_, status.get());
+			rc = plan(status.get());
 			if (rc == MP_BUFFER_TOO_SMALL) {
 				program_.steps_capacity = program_.nsteps;
 				program_.tables_capacity = program_.ntables;
@@ -79,7 +90,6 @@ public:
 		}
 	}
 
-private:
 	MpProgram program_ {};
 	std::vector<MpStep> steps_;
 	std::vector<uint32_t> tables_;
@@ -351,6 +361,7 @@ public:
 		if (!tables) {
 			*created = CreateBookkeeping(session_);
 		}
+		VerifyBookkeepingOwner(session_);
 		CheckBookkeepingPrivileges();
 		bookkeeping_ = true;
 		return true;
@@ -537,7 +548,7 @@ public:
 			return false;
 		}
 		try {
-			session.Exec("CREATE SCHEMA IF NOT EXISTS " MP_BOOKKEEPING_SCHEMA);
+			CreateBookkeepingSchema(session);
 			session.Exec(mp_bookkeeping_ddl);
 		} catch (const SqlError &e) {
 			if (e.sqlstate != "42501") {
@@ -745,6 +756,8 @@ PurgeRunner::Plan(const PurgeOptions &options) {
 bool
 PurgeRunner::Setup(const std::optional<std::string> &grant_to) {
 	Transaction transaction(session_);
+	// As for a purge: nothing the DDL or the checks name may resolve through "$user" or public.
+	session_.Exec("SET LOCAL search_path = pg_catalog, pg_temp");
 	const Result state = session_.Exec(Execution::BookkeepingStateQuery());
 	bool created = false;
 	if (state.Text(0, 0) != "t") {
@@ -754,6 +767,7 @@ PurgeRunner::Setup(const std::optional<std::string> &grant_to) {
 		}
 		created = Execution::CreateBookkeeping(session_);
 	}
+	VerifyBookkeepingOwner(session_);
 	if (grant_to) {
 		const Result grants = session_.Exec(
 		    "SELECT pg_catalog.format('GRANT USAGE ON SCHEMA " MP_BOOKKEEPING_SCHEMA " TO %I', $1), "
@@ -765,6 +779,50 @@ PurgeRunner::Setup(const std::optional<std::string> &grant_to) {
 	}
 	transaction.Commit();
 	return created;
+}
+
+// The extension's mlflow_purge_check() over libpq: the same core program (mp_plan_check), its
+// Findings steps run in a read-only transaction; a step reading a table the caller may not read
+// is skipped, as src/pg/program_executor.cpp does (the privilege finding says why).
+PreflightReport
+PurgeRunner::Check(const std::optional<std::string> &schema_option) {
+	Transaction transaction(session_);
+	session_.Exec("SET TRANSACTION READ ONLY");
+	PreflightReport report;
+	const Result setting = session_.Exec("SELECT pg_catalog.current_setting('mlflow_purge.schema', true)");
+	const std::optional<std::string> configured = setting.Value(0, 0);
+	report.schema = schema_option ? *schema_option : (configured && !configured->empty() ? *configured : "public");
+	CheckSchemaName(report.schema);
+	const Result ns = session_.Exec("SELECT CAST(n.oid AS pg_catalog.text) FROM pg_catalog.pg_namespace n "
+	                                "WHERE n.nspname OPERATOR(pg_catalog.=) $1",
+	                                {{kTextOid, report.schema}});
+	if (ns.Rows() == 0) {
+		throw SqlError("3F000", "schema \"" + report.schema + "\" does not exist",
+		               "mlflow_purge.schema names the schema that holds the MLflow tracking tables.",
+		               "Pass --schema, or SET mlflow_purge.schema, to the MLflow schema.");
+	}
+	const LoadedCatalog catalog(session_, report.schema, true);
+	Program program;
+	program.PlanCheck(catalog.Catalog());
+	for (int i = 0; i < program.Get().nsteps; ++i) {
+		const MpStep &step = program.Step(i);
+		if (step.requires_select) {
+			const Result may = session_.Exec(
+			    "SELECT COALESCE((SELECT pg_catalog.has_table_privilege(c.oid, 'SELECT') FROM pg_catalog.pg_class c "
+			    "WHERE c.relname OPERATOR(pg_catalog.=) $1 AND c.relnamespace OPERATOR(pg_catalog.=) "
+			    "CAST($2 AS pg_catalog.oid)), false)",
+			    {{kTextOid, std::string(program.Text(step.requires_select))}, {kTextOid, ns.Text(0, 0)}});
+			if (may.Text(0, 0) != "t") {
+				continue;
+			}
+		}
+		const Result rows = session_.Exec(program.Text(step.sql));
+		for (int r = 0; r < rows.Rows(); ++r) {
+			report.findings.push_back({rows.Text(r, 0), rows.Text(r, 1), rows.Value(r, 2), rows.Value(r, 3)});
+		}
+	}
+	transaction.Rollback();
+	return report;
 }
 
 } // namespace mlflow_purge::cli

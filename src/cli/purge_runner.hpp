@@ -62,6 +62,19 @@ struct PlannedProgram {
 	std::vector<Param> initial_parameters;
 };
 
+// One row of the preflight (mlflow_purge_check): finding, object, detail, fix.
+struct PreflightFinding {
+	std::string finding;
+	std::string object;
+	std::optional<std::string> detail;
+	std::optional<std::string> fix;
+};
+
+struct PreflightReport {
+	std::string schema;
+	std::vector<PreflightFinding> findings;
+};
+
 using NoticeSink = std::function<void(const Notice &)>;
 
 class PurgeRunner {
@@ -75,6 +88,8 @@ public:
 	// Creates the bookkeeping schema and tables where they are missing (and the extension is
 	// not installed); grants INSERT on them to `grant_to` when given. Returns true if created.
 	bool Setup(const std::optional<std::string> &grant_to);
+	// The extension's preflight, mlflow_purge_check(), in a read-only transaction.
+	PreflightReport Check(const std::optional<std::string> &schema);
 
 private:
 	Session &session_;

@@ -5,6 +5,7 @@
 // (finding, object, detail, fix).
 #include "core/cascade_planner.hpp"
 #include "core/messages.hpp"
+#include "core/preflight_security.hpp"
 #include "core/purge_program.hpp"
 #include "core/sql_text.hpp"
 
@@ -67,11 +68,13 @@ public:
 	PurgeProgram Build() {
 		program_.schema = catalog_.schema;
 		AddSchemaVersion();
+		std::vector<std::string> touched; // tables the default purge deletes from or updates
 		try {
 			// The default purge: experiments with their runs, model versions kept.
 			const CascadePlan plan = CascadePlanner(catalog_, model_).Plan(true, ModelVersionPolicy::Keep);
 			AddMissingIndexes(plan);
 			AddMissingPrivileges(plan);
+			touched = TouchedTables(plan);
 		} catch (const PurgeError &e) {
 			// A catalog the purge refuses (a foreign key from another schema, a cycle, a missing
 			// core table) is itself the finding.
@@ -79,6 +82,9 @@ public:
 		}
 		AddUnknownLinks();
 		AddStaticFindings();
+		for (auto &query : SecurityFindingQueries(catalog_, touched, model_.experiments.table)) {
+			Add(std::move(query));
+		}
 		return std::move(program_);
 	}
 
@@ -106,6 +112,21 @@ private:
 		                 " AS pg_catalog.text), CAST(NULL AS pg_catalog.text) FROM " +
 		                 sql::Qualified(catalog_.schema, model_.schema_version_table) + " AS v");
 		step.requires_select = model_.schema_version_table;
+	}
+
+	// The tables whose triggers and row-level security a purge meets: the ones it deletes from,
+	// and the children PostgreSQL updates for it (ON DELETE SET NULL / SET DEFAULT).
+	std::vector<std::string> TouchedTables(const CascadePlan &plan) const {
+		std::set<std::string> names;
+		for (const auto &table : plan.tables) {
+			names.insert(table.name);
+		}
+		for (const auto &edge : plan.set_null_edges) {
+			if (edge.child_schema == catalog_.schema) {
+				names.insert(edge.child_table);
+			}
+		}
+		return {names.begin(), names.end()};
 	}
 
 	// Every foreign key into a table the purge deletes from is checked by PostgreSQL once per

@@ -1,7 +1,5 @@
 #include "core/sql_text.hpp"
 
-#include "core/messages.hpp"
-#include "core/purge_error.hpp"
 
 namespace mlflow_purge::core::sql {
 
@@ -32,13 +30,13 @@ Column(std::string_view alias, std::string_view column) {
 
 std::string
 Literal(std::string_view text) {
-	std::string out = "'";
+	// A backslash means an escape or itself depending on standard_conforming_strings; in the
+	// E'' form it is always an escape, so doubling it means the same text under either setting.
+	const bool escaped = text.find('\\') != std::string_view::npos;
+	std::string out = escaped ? "E'" : "'";
 	for (char c : text) {
-		if (c == '\\') {
-			throw PurgeError(ErrorKind::Internal, Message("refusing to render a literal with a backslash: %1%", text));
-		}
-		if (c == '\'') {
-			out.push_back('\'');
+		if (c == '\'' || (escaped && c == '\\')) {
+			out.push_back(c);
 		}
 		out.push_back(c);
 	}

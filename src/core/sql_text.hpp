@@ -1,6 +1,7 @@
 // Rendering of SQL text: identifiers are always quoted, operators always schema-qualified
 // (a hostile `=` on the search_path is never used), and user values are never rendered:
-// they travel as parameters. The only literals are the model's own constants.
+// they travel as parameters. The only literals are the model's own constants and catalog names
+// (the preflight's findings).
 #pragma once
 
 #include "core/no_postgres.hpp"
@@ -17,8 +18,8 @@ std::string Identifier(std::string_view name);
 std::string Qualified(std::string_view schema, std::string_view name);
 // alias."column"
 std::string Column(std::string_view alias, std::string_view column);
-// 'text' with embedded quotes doubled; refuses backslashes so the text means the same under
-// any standard_conforming_strings setting.
+// 'text' with embedded quotes doubled; text with a backslash becomes E'te\\xt' (backslashes
+// doubled too), so the literal means the same under any standard_conforming_strings setting.
 std::string Literal(std::string_view text);
 // ARRAY['a','b']::pg_catalog.text[]
 std::string TextArray(const std::vector<std::string> &values);

@@ -144,7 +144,7 @@ else
 fi
 
 # 5. Nothing a managed service withholds.
-allowed='^(BEGIN|COMMIT|ROLLBACK|SET LOCAL search_path = pg_catalog, pg_temp|SELECT |WITH |DELETE FROM "public"\.|INSERT INTO mlflow_purge\.(audit_log|artifact_outbox) |CREATE SCHEMA IF NOT EXISTS mlflow_purge;$|CREATE TABLE mlflow_purge\.|GRANT (USAGE|INSERT) ON (SCHEMA mlflow_purge|mlflow_purge\.audit_log, mlflow_purge\.artifact_outbox) TO )'
+allowed='^(BEGIN|COMMIT|ROLLBACK|SET LOCAL search_path = pg_catalog, pg_temp|SELECT |WITH |DELETE FROM "public"\.|INSERT INTO mlflow_purge\.(audit_log|artifact_outbox) |CREATE SCHEMA mlflow_purge;$|CREATE TABLE mlflow_purge\.|GRANT (USAGE|INSERT) ON (SCHEMA mlflow_purge|mlflow_purge\.audit_log, mlflow_purge\.artifact_outbox) TO )'
 statements=$(grep -c '' "$work/sql.log")
 if bad=$(grep -vE "$allowed" "$work/sql.log"); then
 	fail "statements outside the list:"; echo "$bad" | head -20

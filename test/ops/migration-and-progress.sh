@@ -22,15 +22,15 @@ pass() { echo "ok: $*"; }
 
 # 1. progress
 "$PSQL" -X -q -d "$db" -c "SET mlflow_purge.progress = on" \
-	-c "SELECT count(*) FROM mlflow_purge_experiment(2, dry_run => true)" >"$work/on.out" 2>"$work/on.err"
-"$PSQL" -X -q -d "$db" -c "SELECT count(*) FROM mlflow_purge_experiment(2, dry_run => true)" >"$work/off.out" 2>"$work/off.err"
+	-c "SELECT count(*) FROM public.mlflow_purge_experiment(experiment_id => 2, dry_run => true)" >"$work/on.out" 2>"$work/on.err"
+"$PSQL" -X -q -d "$db" -c "SELECT count(*) FROM public.mlflow_purge_experiment(experiment_id => 2, dry_run => true)" >"$work/off.out" 2>"$work/off.err"
 per_table=$(grep -cE '^NOTICE:  mlflow_purge: [a-z_]+: [0-9]+ rows would be deleted \(dry run\), counted in [0-9]+\.[0-9] ms$' "$work/on.err" || true)
 tables=$(grep -E '^ +[0-9]+$' "$work/on.out" | tr -d ' ')
 if [ "$per_table" = "$tables" ] && [ "$per_table" -gt 0 ]; then pass "progress: one NOTICE per table ($per_table)"; else fail "progress: $per_table per-table NOTICEs for $tables tables"; cat "$work/on.err" >&2; fi
 if grep -qE '^NOTICE:  mlflow_purge: dry run: would delete [0-9]+ rows from [0-9]+ tables in [0-9.]+ ms; [0-9]+ artifact locations would be queued$' "$work/on.err"; then pass "progress: final totals NOTICE"; else fail "progress: no totals NOTICE"; fi
 if grep -q 'mlflow_purge: ' "$work/off.err"; then fail "progress: messages shown with mlflow_purge.progress off"; else pass "progress: default output unchanged"; fi
 "$PSQL" -X -q -d "$db" -c "SET mlflow_purge.progress = on" \
-	-c "BEGIN" -c "SELECT count(*) FROM mlflow_purge_run('a1000000000000000000000000000003')" -c "ROLLBACK" >/dev/null 2>"$work/real.err"
+	-c "BEGIN" -c "SELECT count(*) FROM public.mlflow_purge_run(run_id => text 'a1000000000000000000000000000003')" -c "ROLLBACK" >/dev/null 2>"$work/real.err"
 if grep -qE '^NOTICE:  mlflow_purge: metrics: 6 rows deleted in [0-9]+\.[0-9] ms$' "$work/real.err" &&
 	grep -qE '^NOTICE:  mlflow_purge: purged 16 rows from [0-9]+ tables in [0-9.]+ ms; [0-9]+ artifact locations queued$' "$work/real.err"; then
 	pass "progress: real purge reports rows per table and totals"
@@ -41,7 +41,7 @@ fi
 # 2. psql -1 -f: a successful migration script commits the purge with the script's own work
 cat >"$work/ok.sql" <<'SQL'
 CREATE TABLE migration_marker (note text);
-SELECT sum(rows_deleted) FROM mlflow_purge_run('a1000000000000000000000000000003');
+SELECT sum(rows_deleted) FROM public.mlflow_purge_run(run_id => text 'a1000000000000000000000000000003');
 INSERT INTO migration_marker VALUES ('done');
 SQL
 "$PSQL" -X -q -v ON_ERROR_STOP=1 -1 -d "$db" -f "$work/ok.sql" >/dev/null 2>&1
@@ -51,7 +51,7 @@ if [ "$got" = "0,1,1" ]; then pass "psql -1 -f: purge committed with the script"
 # a failing migration script: the purge, its audit and outbox rows and the script's work all roll back
 cat >"$work/fail.sql" <<'SQL'
 INSERT INTO migration_marker VALUES ('second');
-SELECT sum(rows_deleted) FROM mlflow_purge_deleted();
+SELECT sum(rows_deleted) FROM public.mlflow_purge_deleted();
 SELECT 1 / 0;
 SQL
 before=$("$PSQL" -X -At -d "$db" -c "SELECT (SELECT count(*) FROM experiments WHERE lifecycle_stage = 'deleted') || ',' || (SELECT count(*) FROM runs) || ',' || (SELECT count(*) FROM migration_marker) || ',' || (SELECT count(*) FROM mlflow_purge.audit_log) || ',' || (SELECT count(*) FROM mlflow_purge.artifact_outbox)")

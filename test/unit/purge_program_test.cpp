@@ -293,7 +293,9 @@ TEST(PurgeProgram, OtherSchemaIsQuotedEverywhere) {
 TEST(SqlText, QuotingAndLiterals) {
 	EXPECT_EQ(sql::Identifier("a\"b"), "\"a\"\"b\"");
 	EXPECT_EQ(sql::Literal("it's"), "'it''s'");
-	EXPECT_THROW(sql::Literal("back\\slash"), PurgeError);
+	// a schema or table name with a backslash (the preflight renders names as literals)
+	EXPECT_EQ(sql::Literal("back\\slash"), "E'back\\\\slash'");
+	EXPECT_EQ(sql::Literal("it\\'s"), "E'it\\\\''s'");
 	EXPECT_EQ(sql::Op("="), "OPERATOR(pg_catalog.=)");
 	EXPECT_EQ(DeclaredLength("character varying(32)"), 32);
 	EXPECT_EQ(DeclaredLength("text"), 0);

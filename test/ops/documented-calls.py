@@ -1,0 +1,293 @@
+#!/usr/bin/env python3
+"""ctest ops_documented_calls: every call of the README cannot be redirected (issue 12, item 6).
+
+The attacker is the MLflow database's owner, not a superuser (often the MLflow application
+role). The database owner owns `public` and may create schemas of any name, so it plants:
+  - in public, overloads that beat an untyped literal in overload resolution, e.g.
+    public.mlflow_purge_deleted(older_than text, max_runs integer);
+  - a schema named like each calling role (the superuser and the purge role; "$user" comes first
+    on the default search path) holding every entry point: zero-argument forms, the exact
+    signatures of the extension's functions, and the untyped-literal winners.
+Every planted function writes a marker row (who ran it) and returns a plausible result.
+
+Then every call in the README's ```sql blocks is taken mechanically and
+  - checked: schema-qualified, and no untyped literal or bare NULL as an argument; the only
+    unqualified call allowed is the short form `SELECT mlflow_purge_deleted();` for a person at
+    psql. A new call written any other way fails this test;
+  - run exactly as written (only the names of the database and the purge role substituted): the
+    GRANTs as the superuser, each SELECT as the purge role and as the superuser, each pg_cron
+    recipe's command as the role its `username =>` names (which must be there and must not be a
+    superuser);
+and the test asserts the marker table is empty, and that each call reached the real function.
+
+    test/ops/documented-calls.py [README.md]      (PGHOST/PGPORT/PGUSER: a superuser)
+"""
+import os
+import re
+import subprocess
+import sys
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+README = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "README.md")
+PG_CONFIG = os.environ.get("PG_CONFIG", "/usr/lib/postgresql/15/bin/pg_config")
+PSQL = os.path.join(subprocess.run([PG_CONFIG, "--bindir"], capture_output=True, text=True, check=True).stdout.strip(),
+                    "psql")
+PID = os.getpid()
+DB = "ops_calls_%d" % PID
+OWNER = "ops_calls_owner_%d" % PID      # the database owner: the attacker
+PURGER = "ops_calls_purger_%d" % PID    # the purge role the docs recommend
+SUPERUSER = os.environ.get("PGUSER") or os.environ.get("USER", "postgres")
+
+SHORT_FORM = "SELECT mlflow_purge_deleted()"
+ANY_CALL = re.compile(r"\b((?:[A-Za-z_][\w]*|\"[^\"]+\")\s*\.\s*)?(mlflow_purge_[a-z_]+)\s*\(")
+failures = []
+
+
+def fail(message):
+    failures.append(message)
+    print("not ok - " + message, flush=True)
+
+
+def ok(message):
+    print("ok - " + message, flush=True)
+
+
+def psql(sql, user=SUPERUSER, db=DB, check=False):
+    r = subprocess.run([PSQL, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", db, "-U", user, "-c", sql],
+                       capture_output=True, text=True)
+    if check and r.returncode != 0:
+        print(r.stderr, file=sys.stderr)
+        sys.exit("FAIL: setup statement failed: " + sql[:200])
+    return r
+
+
+def scalar(sql):
+    r = subprocess.run([PSQL, "-X", "-Atq", "-d", DB, "-c", sql], capture_output=True, text=True, check=True)
+    return r.stdout.strip()
+
+
+# --- reading the README -------------------------------------------------------------------------
+
+def sql_blocks(text):
+    for m in re.finditer(r"^```sql\n(.*?)^```", text, re.S | re.M):
+        yield m.group(1)
+
+
+def statements(block):
+    """Statements of a block without comments; quotes and $$ bodies are kept whole."""
+    out, current, i, quote = [], [], 0, None
+    while i < len(block):
+        c = block[i]
+        if quote:
+            current.append(c)
+            if block.startswith(quote, i):
+                current.extend(quote[1:])
+                i += len(quote)
+                quote = None
+                continue
+        elif block.startswith("--", i):
+            while i < len(block) and block[i] != "\n":
+                i += 1
+            continue
+        elif block.startswith("$$", i) or c == "'":
+            quote = "$$" if c == "$" else "'"
+            current.append(quote)
+            i += len(quote)
+            continue
+        elif c == ";":
+            out.append(" ".join("".join(current).split()))
+            current = []
+        else:
+            current.append(c)
+        i += 1
+    tail = " ".join("".join(current).split())
+    if tail:
+        out.append(tail)
+    return out
+
+
+def arguments(text, open_paren):
+    """The top-level comma-separated arguments of the call whose '(' is at open_paren."""
+    depth, quote, args, current = 0, None, [], []
+    for c in text[open_paren:]:
+        if quote:
+            current.append(c)
+            quote = None if c == quote else quote
+            continue
+        if c == "'":
+            quote = c
+        elif c == "(":
+            depth += 1
+            if depth == 1:
+                continue
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                break
+        elif c == "," and depth == 1:
+            args.append("".join(current).strip())
+            current = []
+            continue
+        current.append(c)
+    last = "".join(current).strip()
+    return args + ([last] if last else [])
+
+
+def untyped(argument):
+    """An argument whose type the attacker's overload could choose: 'literal' or NULL alone."""
+    value_part = argument.split("=>", 1)[1].strip() if "=>" in argument else argument
+    return bool(re.fullmatch(r"'(?:[^']|'')*'", value_part) or re.fullmatch(r"(?i)null", value_part))
+
+
+def lint(statement):
+    problems = []
+    if statement == SHORT_FORM:
+        return problems
+    for m in ANY_CALL.finditer(statement):
+        name = m.group(2)
+        if not m.group(1):
+            problems.append("%s is called unqualified" % name)
+        if statement.lstrip().upper().startswith("GRANT") or statement.lstrip().upper().startswith("REVOKE"):
+            continue  # a signature, not a call
+        for a in arguments(statement, m.end() - 1):
+            if untyped(a):
+                problems.append("%s: untyped argument %s" % (name, a))
+    if "cron.schedule" in statement and "mlflow_purge_" in statement:
+        if not re.search(r"\busername\s*=>\s*'[^']+'", statement):
+            problems.append("pg_cron recipe without username => (the job would run as the scheduling superuser)")
+    return problems
+
+
+def substitute(statement):
+    s = re.sub(r"\bmlflow_purger\b", PURGER, statement)
+    s = re.sub(r"(database\s*=>\s*)'mlflow'", r"\1'%s'" % DB, s)
+    s = re.sub(r"\bDATABASE mlflow\b", "DATABASE " + DB, s)
+    return s
+
+
+# --- the attacker's database --------------------------------------------------------------------
+
+def setup():
+    admin = lambda sql: subprocess.run([PSQL, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", "postgres", "-c", sql],
+                                       capture_output=True, text=True, check=True)
+    admin("CREATE ROLE %s LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE" % OWNER)
+    admin("CREATE ROLE %s LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE" % PURGER)
+    admin("CREATE DATABASE %s TEMPLATE mlflow_2_9_2 OWNER %s" % (DB, OWNER))
+    psql("SET client_min_messages = warning; CREATE EXTENSION mlflow_purge", check=True)
+    # The purge role's table grants (README "Recommended purge role"); EXECUTE comes from the README's GRANT.
+    psql("GRANT USAGE ON SCHEMA public TO {p}; GRANT SELECT, DELETE ON ALL TABLES IN SCHEMA public TO {p}; "
+         "GRANT UPDATE (lifecycle_stage) ON public.experiments, public.runs TO {p}".format(p=PURGER), check=True)
+    purge = "RETURNS TABLE(table_name text, rows_deleted bigint) LANGUAGE plpgsql AS $f$BEGIN " \
+            "INSERT INTO public.hijack_marker VALUES ('%s', current_user); " \
+            "RETURN QUERY SELECT 'hijacked'::text, 0::bigint; END$f$"
+    check = "RETURNS TABLE(finding text, object text, detail text, fix text) LANGUAGE plpgsql AS $f$BEGIN " \
+            "INSERT INTO public.hijack_marker VALUES ('%s', current_user); " \
+            "RETURN QUERY SELECT 'hijacked', '', '', ''; END$f$"
+    signatures = {
+        "mlflow_purge_deleted": ["", "older_than text, max_runs integer",
+                                 "older_than interval, max_runs integer, dry_run boolean, model_versions text"],
+        "mlflow_purge_experiment": ["experiment_id integer", "experiment_id integer, dry_run boolean",
+                                    "experiment_id integer, dry_run boolean, model_versions text"],
+        "mlflow_purge_experiment_by_name": ["name text", "name text, workspace text, dry_run boolean, model_versions text"],
+        "mlflow_purge_run": ["run_id text", "run_id text, dry_run boolean, model_versions text"],
+        "mlflow_purge_check": [""],
+    }
+    plants = ["CREATE TABLE public.hijack_marker (planted text, ran_as name)",
+              "GRANT INSERT ON public.hijack_marker TO PUBLIC",
+              "CREATE FUNCTION public.mlflow_purge_deleted(older_than text, max_runs integer) " +
+              purge % "public.mlflow_purge_deleted(text, integer)",
+              "CREATE FUNCTION public.mlflow_purge_experiment_by_name(name varchar) " +
+              purge % "public.mlflow_purge_experiment_by_name(varchar)",
+              "CREATE FUNCTION public.mlflow_purge_run(run_id varchar) " + purge % "public.mlflow_purge_run(varchar)",
+              "CREATE FUNCTION public.mlflow_purge_experiment(experiment_id bigint, dry_run boolean) " +
+              purge % "public.mlflow_purge_experiment(bigint, boolean)"]
+    for role in (SUPERUSER, PURGER):
+        schema = '"%s"' % role
+        plants += ["CREATE SCHEMA %s" % schema, "GRANT USAGE ON SCHEMA %s TO PUBLIC" % schema]
+        for name, forms in signatures.items():
+            for form in forms:
+                body = (check if name == "mlflow_purge_check" else purge) % ("%s.%s(%s)" % (role, name, form))
+                plants.append("CREATE FUNCTION %s.%s(%s) %s" % (schema, name, form, body))
+    for p in plants:
+        psql(p, user=OWNER, check=True)
+    return len(plants)
+
+
+def cleanup():
+    for sql in ("DROP DATABASE IF EXISTS %s WITH (FORCE)" % DB, "DROP ROLE IF EXISTS %s" % PURGER,
+                "DROP ROLE IF EXISTS %s" % OWNER):
+        subprocess.run([PSQL, "-X", "-q", "-d", "postgres", "-c", sql], capture_output=True)
+
+
+def reached_real_function(r):
+    """The call returned the real function's rows or failed with one of its own errors."""
+    if r.returncode == 0:
+        return "hijacked" not in r.stdout
+    return bool(re.search(r"ERROR:  (experiment|run) .* (does not exist|is not deleted)", r.stderr))
+
+
+def main():
+    text = open(README, encoding="utf-8").read()
+    found = [s for b in sql_blocks(text) for s in statements(b) if ANY_CALL.search(s)]
+    if len(found) < 8:
+        fail("only %d statements with calls found in %s: the extraction is broken" % (len(found), README))
+    bad = [(s, p) for s in found for p in lint(s)]
+    for s, p in bad:
+        fail("README call not hardened: %s\n      in: %s" % (p, s))
+    if not bad:
+        ok("%d README statements calling the functions: all schema-qualified with typed arguments "
+           "(but the psql short form)" % len(found))
+
+    cleanup()
+    try:
+        planted = setup()
+        ok("the database owner %s (no superuser) planted %d objects" % (OWNER, planted))
+        grants = [s for s in found if s.upper().startswith("GRANT")]
+        for s in grants:
+            r = psql(substitute(s))
+            if r.returncode != 0:
+                fail("README GRANT failed: %s\n%s" % (s, r.stderr))
+        real = scalar("SELECT has_function_privilege('%s', 'public.mlflow_purge_deleted(interval, integer, boolean, text)', "
+                      "'EXECUTE')" % PURGER)
+        if grants and real == "t":
+            ok("the README's GRANT EXECUTE reached the extension's functions")
+        else:
+            fail("the purge role cannot execute the extension's functions after the README's GRANT")
+
+        runs = 0
+        for s in found:
+            if s == SHORT_FORM or s.upper().startswith(("GRANT", "REVOKE")):
+                continue
+            if "cron.schedule" in s:
+                m = re.search(r"\$\$(.*?)\$\$", s, re.S)
+                user = re.search(r"\busername\s*=>\s*'([^']+)'", substitute(s))
+                if not m or not user:
+                    fail("pg_cron recipe without a command or username: %s" % s)
+                    continue
+                if scalar("SELECT rolsuper FROM pg_roles WHERE rolname = '%s'" % user.group(1)) != "f":
+                    fail("pg_cron recipe runs as a superuser or unknown role: %s" % user.group(1))
+                todo = [(m.group(1), user.group(1))]
+            else:
+                todo = [(s, PURGER), (s, SUPERUSER)]
+            for sql, role in todo:
+                r = psql(substitute(sql), user=role)
+                runs += 1
+                if not reached_real_function(r):
+                    fail("as %s: %s\n      did not reach the extension: %s%s" % (role, sql, r.stdout[-300:], r.stderr[-300:]))
+        marks = scalar("SELECT count(*) || ': ' || coalesce(string_agg(DISTINCT planted || ' as ' || ran_as, '; '), '') "
+                       "FROM public.hijack_marker")
+        if runs >= 8 and marks.split(":")[0] == "0":
+            ok("%d documented calls run as the purge role, the superuser and the pg_cron role: no planted code ran" % runs)
+        else:
+            fail("planted code ran (%s) during %d documented calls" % (marks, runs))
+        audited = scalar("SELECT count(*) FROM mlflow_purge.audit_log")
+        print("# audit rows written by the real functions: %s" % audited)
+    finally:
+        if not failures:
+            cleanup()
+    print("ops_documented_calls: %d failed" % len(failures))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -102,3 +102,30 @@ make_tree() {
 
 # outbox_summary: "status:count,..." over the outbox
 outbox_summary() { qa "SELECT coalesce(string_agg(status || ':' || n, ',' ORDER BY status), '') FROM (SELECT status, count(*) AS n FROM mlflow_purge.artifact_outbox GROUP BY status) s"; }
+
+# What an MLflow user can do with the documented client arguments, as rows: an experiment created
+# with artifact_location=LOCATION and deleted; a run logged with that artifact URI and deleted;
+# a logged model (3.x) in experiment EXP. The purge then queues their locations.
+deleted_experiment() { # NAME LOCATION -> prints the id
+	qa "INSERT INTO experiments (name, artifact_location, lifecycle_stage, creation_time, last_update_time)
+	    VALUES ('$1', '$2', 'deleted', 0, 0) RETURNING experiment_id"; }
+deleted_run() { # RUN_ID LOCATION
+	qa "INSERT INTO runs (run_uuid, name, source_type, status, start_time, lifecycle_stage, artifact_uri, experiment_id, deleted_time)
+	    VALUES ('$1', '$1', 'LOCAL', 'FINISHED', 0, 'deleted', '$2', 0, 0)" >/dev/null; }
+logged_model() { # MODEL_ID EXPERIMENT_ID LOCATION
+	qa "INSERT INTO logged_models (model_id, experiment_id, name, artifact_location, creation_timestamp_ms, last_updated_timestamp_ms, status, lifecycle_stage)
+	    VALUES ('$1', $2, '$1', '$3', 0, 0, 1, 'active')" >/dev/null; }
+# precious DIR: a directory with a file nobody may delete; `intact DIR` checks it.
+precious() { mkdir -p "$1"; echo "precious $1" >"$1/precious.txt"; }
+intact() { if [ "$(cat "$1/precious.txt" 2>/dev/null)" = "precious $1" ]; then pass "intact: $2"; else fail "DELETED: $2 ($1)"; fi; }
+# status_of ENTITY_ID: "status|last_error" of its outbox row
+status_of() { qa "SELECT status || '|' || coalesce(last_error, '') FROM mlflow_purge.artifact_outbox WHERE entity_id = '$1'"; }
+# expect_refused WHAT ENTITY_ID REASON_SUBSTRING
+expect_refused() {
+	local got
+	got=$(status_of "$2")
+	case "$got" in
+	"refused|"*"$3"*) pass "$1: refused ($3)" ;;
+	*) fail "$1: got '$got', want refused with '$3'" ;;
+	esac
+}

@@ -67,16 +67,17 @@ wait_port() {
 	exit 1
 }
 
-# start_s3: s3rver on a free port with bucket "mlflow"; sets S3_ENDPOINT.
+# start_s3 [BUCKET ...]: s3rver on a free port with bucket "mlflow" and the others named; sets S3_ENDPOINT.
 start_s3() {
-	local node_bin server port
+	local node_bin server port bucket buckets=(--configure-bucket mlflow)
+	for bucket in "$@"; do buckets+=(--configure-bucket "$bucket"); done
 	node_bin=$(command -v node) || { echo "FAIL: node is required for the S3 tests" >&2; exit 1; }
 	server="$HERE/node_modules/s3rver/bin/s3rver.js"
 	[ -f "$server" ] || { echo "FAIL: s3rver is not installed: run test/artifacts/setup.sh" >&2; exit 1; }
 	port=$(free_port)
 	mkdir -p "$WORK/s3"
 	# s3rver makes continuation tokens with DES, which OpenSSL 3 keeps in its legacy provider
-	"$node_bin" --openssl-legacy-provider "$server" -d "$WORK/s3" -a 127.0.0.1 -p "$port" --configure-bucket mlflow >"$WORK/s3rver.log" 2>&1 &
+	"$node_bin" --openssl-legacy-provider "$server" -d "$WORK/s3" -a 127.0.0.1 -p "$port" "${buckets[@]}" >"$WORK/s3rver.log" 2>&1 &
 	PIDS+=($!)
 	wait_port "$port"
 	S3_ENDPOINT="http://127.0.0.1:$port"

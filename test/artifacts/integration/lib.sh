@@ -13,10 +13,12 @@ PSQL="${PG_CONFIG:+$("$PG_CONFIG" --bindir)/}psql"
 WORK=$(mktemp -d /tmp/mlflow_purge_artifacts.XXXXXX)
 DBS=()
 PIDS=()
+ROLES=()
 failures=0
 cleanup() {
 	for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
 	for db in "${DBS[@]}"; do "$PSQL" -X -q -d postgres -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1 || true; done
+	for role in "${ROLES[@]}"; do "$PSQL" -X -q -d postgres -c "DROP ROLE IF EXISTS \"$role\"" >/dev/null 2>&1 || true; done
 	rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -29,6 +31,12 @@ expect_eq() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: got '$2', want 
 q() { "$PSQL" -X -q -v ON_ERROR_STOP=1 -d "$DB" "$@"; }
 qa() { "$PSQL" -X -q -At -v ON_ERROR_STOP=1 -d "$DB" -c "$1"; }
 
+# new_role PREFIX: a login role for this test, dropped at exit (after its databases); sets ROLE.
+new_role() {
+	ROLE="${1}_$$_${#ROLES[@]}"
+	ROLES+=("$ROLE")
+	"$PSQL" -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE ROLE \"$ROLE\" LOGIN" >/dev/null
+}
 # new_db TEMPLATE: a fresh MLflow database with the extension; sets DB.
 new_db() {
 	DB="artifacts_$(basename "$0" .sh)_$$_${#DBS[@]}"

@@ -84,10 +84,17 @@ Outbox::Outbox(const std::string &conninfo, const std::optional<std::string> &bo
 	// Only pg_catalog: objects planted on the search path are never used by our statements.
 	// row_security off: a policy on a table we read would run its owner's expressions as this
 	// role; with it off PostgreSQL refuses the read instead (an error, recorded for a retry).
-	Exec("SELECT pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', false), "
-	     "pg_catalog.set_config('row_security', 'off', false)",
-	     {});
-	VerifyBookkeeping(bookkeeping_owner);
+	// A constructor that throws runs no destructor: close the connection here.
+	try {
+		Exec("SELECT pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', false), "
+		     "pg_catalog.set_config('row_security', 'off', false)",
+		     {});
+		VerifyBookkeeping(bookkeeping_owner);
+	} catch (...) {
+		PQfinish(conn_);
+		conn_ = nullptr;
+		throw;
+	}
 }
 
 // The bookkeeping is trusted only with the right owner (DESIGN.md section 8): whoever owns the

@@ -65,8 +65,7 @@ UsageError(const std::string &message) {
 std::string
 BuildBoundary(const Options &options, const MlflowServerConfig &mlflow, Boundary &boundary) {
 	boundary.roots = options.roots;
-	boundary.tracking_authority = UrlAuthority(mlflow.tracking_uri);
-	boundary.tracking_default_port = mlflow.tracking_uri.rfind("https://", 0) == 0 ? "443" : "80";
+	boundary.SetTrackingServer(mlflow.tracking_uri);
 	for (const auto &root : boundary.roots) {
 		if (root.kind != StoreKind::MlflowArtifacts) {
 			continue;

@@ -171,6 +171,12 @@ UrlAuthority(const std::string &url) {
 	return NormalAuthority(url.substr(start, end == std::string::npos ? std::string::npos : end - start), default_port);
 }
 
+void
+Boundary::SetTrackingServer(const std::string &tracking_uri) {
+	tracking_authority = UrlAuthority(tracking_uri);
+	tracking_default_port = StartsWithNoCase(tracking_uri, "https://") ? "443" : "80";
+}
+
 std::optional<std::string>
 BoundaryRefusal(const Location &location, const Boundary &boundary) {
 	if (!location.refusal.empty()) {

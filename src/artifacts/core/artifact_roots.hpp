@@ -41,8 +41,11 @@ std::string NormalAuthority(const std::string &authority, const std::string &def
 
 struct Boundary {
 	std::vector<ArtifactRoot> roots;
-	std::string tracking_authority; // UrlAuthority(MLFLOW_TRACKING_URI); "" when not set
-	std::string tracking_default_port = "80";
+	std::string tracking_authority;           // UrlAuthority(MLFLOW_TRACKING_URI); "" when not set
+	std::string tracking_default_port = "80"; // for a location's host without a port: the tracking URI's scheme
+
+	// The tracking server every mlflow-artifacts request goes to (MLFLOW_TRACKING_URI).
+	void SetTrackingServer(const std::string &tracking_uri);
 };
 
 // Why `location` must not be deleted under `boundary`, or nothing when it lies strictly inside a

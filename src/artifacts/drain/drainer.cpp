@@ -6,7 +6,6 @@
 #include "core/still_referenced.hpp"
 
 #include <algorithm>
-#include <map>
 
 namespace mlflow_purge::artifacts {
 

@@ -1,5 +1,6 @@
 // mlflow-purge-artifacts: deletes from storage the artifact locations the mlflow_purge
 // extension queued in mlflow_purge.artifact_outbox (see the README section "Deleting artifacts").
+#include "adapters/environment.hpp"
 #include "adapters/http_client.hpp"
 #include "adapters/local_store.hpp"
 #include "adapters/mlflow_artifacts_store.hpp"
@@ -34,9 +35,9 @@ OnSignal(int) {
 
 void
 PrintProgress(const Report &report) {
-	std::fprintf(stderr, "\r\033[Kmlflow-purge-artifacts: %zu deleted, %zu kept, %zu to retry, %zu failed",
+	std::fprintf(stderr, "\r\033[Kmlflow-purge-artifacts: %zu deleted, %zu kept, %zu to retry, %zu failed, %zu refused",
 	             report.Count(Outcome::Deleted) + report.Count(Outcome::AlreadyGone), report.Count(Outcome::Kept),
-	             report.Count(Outcome::Retry), report.Count(Outcome::Failed));
+	             report.Count(Outcome::Retry), report.Count(Outcome::Failed), report.Count(Outcome::Refused));
 	std::fflush(stderr);
 }
 
@@ -53,11 +54,44 @@ Finish(const Report &report, const Options &options, bool progress) {
 	return ExitStatus(report);
 }
 
+int
+UsageError(const std::string &message) {
+	std::cerr << "mlflow-purge-artifacts: " << message << "\n";
+	return 2;
+}
+
+// The deletion boundary from the parsed roots and the environment; "" or the reason it cannot be
+// built (a local root that does not exist, an mlflow-artifacts root without its tracking server).
+std::string
+BuildBoundary(const Options &options, const MlflowServerConfig &mlflow, Boundary &boundary) {
+	boundary.roots = options.roots;
+	boundary.SetTrackingServer(mlflow.tracking_uri);
+	for (const auto &root : boundary.roots) {
+		if (root.kind != StoreKind::MlflowArtifacts) {
+			continue;
+		}
+		if (boundary.tracking_authority.empty()) {
+			return "artifact root " + root.text + " needs MLFLOW_TRACKING_URI set to the tracking server's http(s) URL";
+		}
+		if (!root.authority.empty() &&
+		    NormalAuthority(root.authority, boundary.tracking_default_port) != boundary.tracking_authority) {
+			return "artifact root " + root.text + " names another server than MLFLOW_TRACKING_URI (" +
+			       boundary.tracking_authority + "): credentials go only to the tracking server";
+		}
+	}
+	std::string error;
+	if (!ResolveLocalRoots(boundary, error)) {
+		return error;
+	}
+	return "";
+}
+
 } // namespace
 
 int
 main(int argc, char **argv) {
-	const ParsedOptions parsed = ParseOptions(std::vector<std::string>(argv + 1, argv + argc));
+	const ParsedOptions parsed =
+	    ParseOptions(std::vector<std::string>(argv + 1, argv + argc), EnvironmentValue(kArtifactRootsVariable));
 	if (!parsed.error.empty()) {
 		std::cerr << "mlflow-purge-artifacts: " << parsed.error << "\n\n" << UsageText();
 		return 2;
@@ -71,6 +105,16 @@ main(int argc, char **argv) {
 		std::cout << "mlflow-purge-artifacts " << MLFLOW_PURGE_ARTIFACTS_VERSION << "\n";
 		return 0;
 	}
+	if (ConninfoHasPassword(options.conninfo)) {
+		return UsageError("refusing a password in -d/--dbname: a command line is readable by every user of this machine "
+		                  "(ps, /proc) and ends up in unit files and shell history. Put it in PGPASSWORD (e.g. a systemd "
+		                  "EnvironmentFile of mode 0600), ~/.pgpass (PGPASSFILE) or a service file (PGSERVICEFILE)");
+	}
+	const MlflowServerConfig mlflow_config = MlflowServerConfig::FromEnvironment();
+	Boundary boundary;
+	if (const std::string error = BuildBoundary(options, mlflow_config, boundary); !error.empty()) {
+		return UsageError(error);
+	}
 	const bool progress = options.progress.value_or(::isatty(STDERR_FILENO) == 1);
 
 	struct sigaction action {};
@@ -80,9 +124,9 @@ main(int argc, char **argv) {
 	sigaction(SIGTERM, &action, nullptr);
 
 	HttpGlobalInit();
-	LocalStore local;
-	S3Store s3(S3Config::FromEnvironment());
-	MlflowArtifactsStore mlflow(MlflowServerConfig::FromEnvironment());
+	LocalStore local(boundary);
+	S3Store s3(S3Config::FromEnvironment(), boundary);
+	MlflowArtifactsStore mlflow(mlflow_config, boundary);
 	const Stores stores{&local, &s3, &mlflow};
 
 	auto on_result = [&](const Report &report, const LocationResult &result) {
@@ -102,7 +146,7 @@ main(int argc, char **argv) {
 		Report report;
 		report.dry_run = options.dry_run;
 		try {
-			Outbox outbox(options.conninfo);
+			Outbox outbox(options.conninfo, options.bookkeeping_owner);
 			Drainer drainer(outbox, stores, options, on_result);
 			drainer.DrainDue(report, g_stop);
 		} catch (const DatabaseError &e) {

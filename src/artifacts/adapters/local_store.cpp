@@ -1,9 +1,13 @@
 #include "adapters/local_store.hpp"
 
 #include <cerrno>
+#include <climits>
+#include <cstdlib>
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
+#include <memory>
+#include <optional>
 #include <string>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -103,7 +107,99 @@ EmptyDirectory(int dir, dev_t dev, const std::string &path, std::int64_t &remove
 	return true;
 }
 
+std::string
+Join(const std::string &dir, const std::string &name) {
+	return dir == "/" ? "/" + name : dir + "/" + name;
+}
+
+// realpath(3) of `path`, or nothing with errno set.
+std::optional<std::string>
+RealPath(const std::string &path) {
+	std::unique_ptr<char, decltype(&std::free)> real(::realpath(path.c_str(), nullptr), &std::free);
+	if (!real) {
+		return std::nullopt;
+	}
+	return std::string(real.get());
+}
+
+// Where the location really is: the real path of its parent directory (links resolved; a missing
+// tail is kept as written: what does not exist cannot be a link) joined with its own name, which
+// is not resolved (a location that is itself a link is refused by Delete, never followed).
+std::optional<std::string>
+RealLocation(const std::string &path, std::string &error) {
+	const auto slash = path.rfind('/');
+	std::string dir = slash == 0 ? "/" : path.substr(0, slash);
+	std::string tail = path.substr(slash + 1);
+	for (;;) {
+		if (auto real = RealPath(dir)) {
+			return Join(*real, tail);
+		}
+		if (errno != ENOENT && errno != ENOTDIR) {
+			error = Errno("cannot resolve", dir, errno);
+			return std::nullopt;
+		}
+		const auto up = dir.rfind('/');
+		tail = dir.substr(up + 1) + "/" + tail;
+		dir = up == 0 ? "/" : dir.substr(0, up);
+	}
+}
+
+// The path of an open directory, as the kernel resolved it.
+std::optional<std::string>
+OpenDirectoryPath(int fd) {
+	char buffer[PATH_MAX + 1];
+	const std::string link = "/proc/self/fd/" + std::to_string(fd);
+	const ssize_t n = ::readlink(link.c_str(), buffer, PATH_MAX);
+	if (n <= 0 || buffer[0] != '/') {
+		return std::nullopt;
+	}
+	return std::string(buffer, static_cast<std::size_t>(n));
+}
+
 } // namespace
+
+bool
+ResolveLocalRoots(Boundary &boundary, std::string &error) {
+	for (auto &root : boundary.roots) {
+		if (root.kind != StoreKind::Local) {
+			continue;
+		}
+		const auto real = RealPath(root.path);
+		struct stat st {};
+		if (!real || ::stat(real->c_str(), &st) != 0) {
+			error = Errno("artifact root", root.text, errno) + " (a local root must be an existing directory)";
+			return false;
+		}
+		if (!S_ISDIR(st.st_mode)) {
+			error = "artifact root " + root.text + " is not a directory";
+			return false;
+		}
+		if (*real == "/") {
+			error = "artifact root " + root.text + " is the root directory: it cannot be an artifact root";
+			return false;
+		}
+		root.path = *real;
+	}
+	return true;
+}
+
+std::optional<std::string>
+LocalStore::Refusal(const Location &location, std::string &error) {
+	if (location.kind != StoreKind::Local || !location.refusal.empty()) {
+		return BoundaryRefusal(location, boundary_);
+	}
+	const auto real = RealLocation(location.path, error);
+	if (!real) {
+		return std::nullopt;
+	}
+	Location resolved = location;
+	resolved.path = *real;
+	auto refusal = BoundaryRefusal(resolved, boundary_);
+	if (refusal && *real != location.path) {
+		*refusal += " (real path " + *real + ")";
+	}
+	return refusal;
+}
 
 DeleteResult
 LocalStore::Delete(const Location &location) {
@@ -130,6 +226,23 @@ LocalStore::Delete(const Location &location) {
 		return result;
 	}
 	Fd parent_dir(parent_fd);
+	// The boundary once more, on the directory the delete will work in: a parent swapped for a
+	// link since Refusal resolved it cannot lead the delete outside the roots.
+	{
+		const auto opened = OpenDirectoryPath(parent_dir.get());
+		if (!opened) {
+			result.error = "cannot tell where " + parent + " really is (/proc/self/fd): refusing to delete blind";
+			return result;
+		}
+		Location resolved = location;
+		resolved.path = Join(*opened, name);
+		if (auto refusal = BoundaryRefusal(resolved, boundary_)) {
+			result.error = *refusal + " (real path " + resolved.path + ")";
+			result.permanent = true;
+			result.refused = true;
+			return result;
+		}
+	}
 	struct stat st {};
 	if (::fstatat(parent_dir.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
 		if (errno == ENOENT) {

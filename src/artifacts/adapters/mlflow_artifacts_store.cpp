@@ -19,6 +19,11 @@ MlflowServerConfig::FromEnvironment() {
 	return config;
 }
 
+std::optional<std::string>
+MlflowArtifactsStore::Refusal(const Location &location, std::string &) {
+	return BoundaryRefusal(location, boundary_);
+}
+
 DeleteResult
 MlflowArtifactsStore::Delete(const Location &location) {
 	DeleteResult result;
@@ -27,18 +32,18 @@ MlflowArtifactsStore::Delete(const Location &location) {
 		result.permanent = true;
 		return result;
 	}
-	std::string base;
-	if (!location.authority.empty()) {
-		// mlflow-artifacts://host:port/path: MLflow's client talks to that host with the tracking
-		// URI's scheme (http unless the tracking URI says https).
-		const bool https = config_.tracking_uri.rfind("https://", 0) == 0;
-		base = std::string(https ? "https://" : "http://") + location.authority;
-	} else {
-		base = config_.tracking_uri;
-		if (base.rfind("http://", 0) != 0 && base.rfind("https://", 0) != 0) {
-			result.error = "mlflow-artifacts:/ locations need MLFLOW_TRACKING_URI set to the tracking server's http(s) URL";
-			return result;
-		}
+	if (auto refusal = BoundaryRefusal(location, boundary_)) {
+		result.error = *refusal;
+		result.permanent = true;
+		result.refused = true;
+		return result;
+	}
+	// Always the tracking server itself: a location that names a host is accepted only when it is
+	// this one (BoundaryRefusal), so the base URL never comes from stored data.
+	const std::string base = config_.tracking_uri;
+	if (base.rfind("http://", 0) != 0 && base.rfind("https://", 0) != 0) {
+		result.error = "mlflow-artifacts:/ locations need MLFLOW_TRACKING_URI set to the tracking server's http(s) URL";
+		return result;
 	}
 	HttpRequest request;
 	request.method = "DELETE";

@@ -30,9 +30,17 @@ struct OutboxRow {
 	int attempts = 0; // including this claim
 };
 
+// True when the connection string or URI carries a password (password=..., user:pw@host): it would
+// be readable in the process list and in unit files, so the drainer refuses it.
+bool ConninfoHasPassword(const std::string &conninfo);
+
 class Outbox {
 public:
-	explicit Outbox(const std::string &conninfo); // throws DatabaseError
+	// Connects, and refuses (DatabaseError) unless the bookkeeping is trusted: the mlflow_purge
+	// schema and both its tables owned by the extension's owner (extension mode) or by
+	// `bookkeeping_owner`, the role that ran `mlflow-purge setup` (client mode), and the outbox
+	// new enough to record 'refused' (1.2.0).
+	Outbox(const std::string &conninfo, const std::optional<std::string> &bookkeeping_owner);
 	~Outbox();
 	Outbox(const Outbox &) = delete;
 	Outbox &operator=(const Outbox &) = delete;
@@ -47,17 +55,23 @@ public:
 	void RecordKept(std::int64_t id, const std::string &reason);
 	void RecordRetry(std::int64_t id, const std::string &error, std::int64_t delay_seconds);
 	void RecordFailed(std::int64_t id, const std::string &error);
+	void RecordRefused(std::int64_t id, const std::string &reason);
+
+	// The MLflow schemas with pending rows: every location is re-checked against all of them.
+	std::vector<std::string> PendingSchemas(const std::optional<std::string> &only);
 
 	// Rows of `schema` that might point into a location containing one of `needles`
-	// (core::ArtifactPointersQuery over the columns that exist there). Throws DatabaseError,
-	// also when the schema has no MLflow tables.
+	// (core::ArtifactPointersQuery over the columns that exist there). Reads only ordinary and
+	// partitioned tables with text columns: a view, foreign table or anything else named like an
+	// MLflow table is an error (its code would run as this drainer), as is a schema without MLflow
+	// tables. Throws DatabaseError.
 	std::vector<PointerRow> CandidatePointers(const std::string &schema, const std::vector<std::string> &needles);
 
 private:
 	struct Result;
 	Result Exec(const std::string &sql, const std::vector<std::optional<std::string>> &params);
+	void VerifyBookkeeping(const std::optional<std::string> &bookkeeping_owner);
 	pg_conn *conn_ = nullptr;
-	std::map<std::string, std::string> pointer_query_; // per schema
 };
 
 } // namespace mlflow_purge::artifacts

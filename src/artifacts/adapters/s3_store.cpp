@@ -80,9 +80,20 @@ S3Store::BucketUrl(const std::string &bucket) const {
 	return "https://s3." + config_.region + ".amazonaws.com/" + s3::UriEncode(bucket, true);
 }
 
+std::optional<std::string>
+S3Store::Refusal(const Location &location, std::string &) {
+	return BoundaryRefusal(location, boundary_);
+}
+
 DeleteResult
 S3Store::Delete(const Location &location) {
 	DeleteResult result;
+	if (auto refusal = BoundaryRefusal(location, boundary_)) {
+		result.error = *refusal;
+		result.permanent = true;
+		result.refused = true;
+		return result;
+	}
 	if (location.kind != StoreKind::S3 || !location.refusal.empty() || location.path.empty()) {
 		result.error = location.refusal.empty() ? "not an s3 location" : location.refusal;
 		result.permanent = true;

@@ -30,6 +30,60 @@ SplitScheme(const std::string &uri, std::string &scheme, std::string &rest) {
 	return true;
 }
 
+// A segment that reads as "." or ".." once %-decoded ("%2e%2e", "%2E."): a server or library
+// that decodes before resolving would climb out of the queued prefix, so such a location is
+// refused in every scheme rather than guessed at.
+bool
+HasEncodedDotSegment(const std::string &path) {
+	std::size_t start = 0;
+	while (start <= path.size()) {
+		const auto slash = path.find('/', start);
+		const auto end = slash == std::string::npos ? path.size() : slash;
+		const std::string part = Lower(path.substr(start, end - start));
+		if (part.find("%2e") != std::string::npos) {
+			std::string decoded;
+			for (std::size_t i = 0; i < part.size(); ++i) {
+				if (part.compare(i, 3, "%2e") == 0) {
+					decoded.push_back('.');
+					i += 2;
+				} else {
+					decoded.push_back(part[i]);
+				}
+			}
+			if (decoded == "." || decoded == "..") {
+				return true;
+			}
+		}
+		if (slash == std::string::npos) {
+			break;
+		}
+		start = slash + 1;
+	}
+	return false;
+}
+
+// A literal "." or ".." segment (S3 keys are not normalised by S3, but libcurl squashes dot
+// segments in the request path: the HEAD would name another key than the listing's prefix).
+bool
+HasDotSegment(const std::string &path) {
+	std::size_t start = 0;
+	while (start <= path.size()) {
+		const auto slash = path.find('/', start);
+		const auto end = slash == std::string::npos ? path.size() : slash;
+		const std::string part = path.substr(start, end - start);
+		if (part == "." || part == "..") {
+			return true;
+		}
+		if (slash == std::string::npos) {
+			break;
+		}
+		start = slash + 1;
+	}
+	return false;
+}
+
+constexpr const char *kEncodedDots = "a path segment is an encoded '.' or '..' (%2e): refusing to leave the queued prefix";
+
 Location
 Refused(Location location, std::string why) {
 	location.refusal = std::move(why);
@@ -41,6 +95,9 @@ ParseLocal(Location location, const std::string &raw_path) {
 	location.kind = StoreKind::Local;
 	if (raw_path.empty() || raw_path[0] != '/') {
 		return Refused(std::move(location), "not an absolute path: a relative location has no fixed meaning");
+	}
+	if (HasEncodedDotSegment(raw_path)) {
+		return Refused(std::move(location), kEncodedDots);
 	}
 	std::string normal;
 	if (!NormalisePath(raw_path, normal)) {
@@ -161,6 +218,12 @@ ParseLocation(const std::string &uri) {
 			key.erase(0, 1);
 		}
 		location.path = key;
+		if (HasDotSegment(key)) {
+			return Refused(std::move(location), "the key contains a '.' or '..' segment: refusing to leave the queued prefix");
+		}
+		if (HasEncodedDotSegment(key)) {
+			return Refused(std::move(location), kEncodedDots);
+		}
 		if (location.bucket.empty()) {
 			return Refused(std::move(location), "an s3 URI without a bucket");
 		}
@@ -183,6 +246,12 @@ ParseLocation(const std::string &uri) {
 		}
 		if (path.find_first_of("?#") != std::string::npos) {
 			return Refused(std::move(location), "an mlflow-artifacts URI with a query or fragment");
+		}
+		if (location.authority.find('@') != std::string::npos) {
+			return Refused(std::move(location), "an mlflow-artifacts URI with credentials in it");
+		}
+		if (HasEncodedDotSegment(path)) {
+			return Refused(std::move(location), kEncodedDots);
 		}
 		std::string normal;
 		if (!NormalisePath(path, normal)) {

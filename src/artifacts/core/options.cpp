@@ -27,7 +27,15 @@ UsageText() {
 	return "Usage: mlflow-purge-artifacts [options]\n"
 	       "Deletes the artifact locations mlflow_purge queued in mlflow_purge.artifact_outbox.\n"
 	       "\n"
-	       "  -d, --dbname CONNINFO   libpq connection string or URI (default: PGHOST, PGDATABASE, ... environment)\n"
+	       "      --artifact-root ROOT  required, repeatable: delete only strictly inside ROOT, an absolute\n"
+	       "                          directory (or file:// URI), s3://bucket[/prefix] or mlflow-artifacts:/[prefix]\n"
+	       "                          (the tracking server of MLFLOW_TRACKING_URI only). Without the option:\n"
+	       "                          MLFLOW_PURGE_ARTIFACT_ROOTS, roots separated by spaces. A location outside\n"
+	       "                          every root, equal to one or containing one is refused for good.\n"
+	       "  -d, --dbname CONNINFO   libpq connection string or URI (default: PGHOST, PGDATABASE, ... environment);\n"
+	       "                          no password in it: use PGPASSWORD, ~/.pgpass or a service file\n"
+	       "      --bookkeeping-owner ROLE  without the extension (mlflow-purge setup): the role that ran setup;\n"
+	       "                          the mlflow_purge schema and tables must be owned by it\n"
 	       "      --once              drain every location that is due, then exit (default: keep polling)\n"
 	       "      --dry-run           list what would be deleted or kept; change nothing (implies --once)\n"
 	       "      --json              print a JSON report on stdout\n"
@@ -44,14 +52,16 @@ UsageText() {
 	       "Storage credentials come from the environment: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,\n"
 	       "AWS_SESSION_TOKEN, AWS_DEFAULT_REGION, MLFLOW_S3_ENDPOINT_URL (s3://), MLFLOW_TRACKING_URI,\n"
 	       "MLFLOW_TRACKING_TOKEN or MLFLOW_TRACKING_USERNAME/PASSWORD (mlflow-artifacts:/).\n"
-	       "Exit status: 0 nothing failed, 1 some locations failed (recorded for retry or given up),\n"
+	       "Credentials go only to MLFLOW_TRACKING_URI's server and the S3 endpoint; redirects are not followed.\n"
+	       "Exit status: 0 nothing failed, 1 some locations failed or were refused (see last_error),\n"
 	       "2 usage error, 3 database error.\n";
 }
 
 ParsedOptions
-ParseOptions(const std::vector<std::string> &args) {
+ParseOptions(const std::vector<std::string> &args, const std::string &roots_variable) {
 	ParsedOptions parsed;
 	Options &o = parsed.options;
+	std::vector<std::string> root_texts;
 	for (std::size_t i = 0; i < args.size(); ++i) {
 		std::string arg = args[i];
 		std::string value;
@@ -108,6 +118,18 @@ ParseOptions(const std::vector<std::string> &args) {
 				ok = false;
 			}
 			o.schema = schema;
+		} else if (arg == "--artifact-root") {
+			std::string root;
+			ok = take(root);
+			root_texts.push_back(root);
+		} else if (arg == "--bookkeeping-owner") {
+			std::string owner;
+			ok = take(owner);
+			if (ok && (owner.empty() || owner.size() > 63)) {
+				parsed.error = "--bookkeeping-owner needs a role name of 1 to 63 bytes";
+				ok = false;
+			}
+			o.bookkeeping_owner = owner;
 		} else if (arg == "--once") {
 			ok = flag(o.once);
 		} else if (arg == "--dry-run") {
@@ -142,6 +164,32 @@ ParseOptions(const std::vector<std::string> &args) {
 	}
 	if (o.dry_run) {
 		o.once = true;
+	}
+	if (o.help || o.version) {
+		return parsed;
+	}
+	// The command line wins over the environment: a unit file's roots are replaced, not widened.
+	if (root_texts.empty()) {
+		root_texts = SplitRootList(roots_variable);
+		o.roots_from_environment = !root_texts.empty();
+	}
+	if (root_texts.empty()) {
+		parsed.error = "no artifact root is configured: this program deletes storage only inside the roots you name,\n"
+		               "so it does not start without one. Name every directory, bucket prefix or tracking server it may\n"
+		               "delete in, e.g.\n"
+		               "  mlflow-purge-artifacts --artifact-root /srv/mlflow/artifacts --artifact-root s3://ml-bucket/mlflow --once\n"
+		               "or in the environment (systemd EnvironmentFile), separated by spaces:\n"
+		               "  MLFLOW_PURGE_ARTIFACT_ROOTS='/srv/mlflow/artifacts s3://ml-bucket/mlflow mlflow-artifacts:/'";
+		return parsed;
+	}
+	for (const auto &text : root_texts) {
+		std::string error;
+		auto root = ParseArtifactRoot(text, error);
+		if (!root) {
+			parsed.error = error + (o.roots_from_environment ? std::string(" (from ") + kArtifactRootsVariable + ")" : "");
+			return parsed;
+		}
+		o.roots.push_back(std::move(*root));
 	}
 	return parsed;
 }

@@ -1,6 +1,8 @@
 // The command line of mlflow-purge-artifacts, parsed without side effects.
 #pragma once
 
+#include "core/artifact_roots.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -11,6 +13,14 @@ namespace mlflow_purge::artifacts {
 struct Options {
 	std::string conninfo;                 // -d/--dbname: a libpq connection string or URI; "" = PG* environment
 	std::optional<std::string> schema;    // only rows queued for this MLflow schema
+	// The deletion boundary: required. From --artifact-root (repeatable) or, when none is given,
+	// from MLFLOW_PURGE_ARTIFACT_ROOTS. Local roots still hold the path as written here; main
+	// resolves their real paths before draining.
+	std::vector<ArtifactRoot> roots;
+	bool roots_from_environment = false;
+	// Client mode (no extension): the role that ran `mlflow-purge setup`, i.e. the only owner the
+	// bookkeeping schema and tables may have. In extension mode the extension's owner decides.
+	std::optional<std::string> bookkeeping_owner;
 	bool once = false;                    // drain what is due, then exit
 	bool dry_run = false;                 // list what would be deleted; change nothing (implies once)
 	bool json = false;                    // JSON report on stdout
@@ -29,7 +39,10 @@ struct ParsedOptions {
 	std::string error; // non-empty: a usage error, for stderr (exit code 2)
 };
 
-ParsedOptions ParseOptions(const std::vector<std::string> &args);
+// `roots_variable`: the value of MLFLOW_PURGE_ARTIFACT_ROOTS ("" when unset), read by the caller
+// so parsing stays free of side effects. Without any root (and without --help / --version) the
+// result is a usage error that says why and shows an example.
+ParsedOptions ParseOptions(const std::vector<std::string> &args, const std::string &roots_variable = "");
 
 std::string UsageText();
 

@@ -14,6 +14,7 @@ OutcomeName(Outcome outcome) {
 	case Outcome::Kept: return "kept";
 	case Outcome::Retry: return "retry";
 	case Outcome::Failed: return "failed";
+	case Outcome::Refused: return "refused";
 	case Outcome::WouldDelete: return "would_delete";
 	case Outcome::WouldKeep: return "would_keep";
 	case Outcome::WouldRefuse: return "would_refuse";
@@ -45,7 +46,7 @@ RenderJson(const Report &report) {
 	}
 	nlohmann::ordered_json totals;
 	for (auto outcome : {Outcome::Deleted, Outcome::AlreadyGone, Outcome::Kept, Outcome::Retry, Outcome::Failed,
-	                     Outcome::WouldDelete, Outcome::WouldKeep, Outcome::WouldRefuse}) {
+	                     Outcome::Refused, Outcome::WouldDelete, Outcome::WouldKeep, Outcome::WouldRefuse}) {
 		totals[OutcomeName(outcome)] = report.Count(outcome);
 	}
 	nlohmann::ordered_json out;
@@ -83,7 +84,8 @@ RenderSummary(const Report &report) {
 		     std::to_string(report.Count(Outcome::AlreadyGone)) + " already gone), " +
 		     std::to_string(report.Count(Outcome::Kept)) + " kept (still referenced), " +
 		     std::to_string(report.Count(Outcome::Retry)) + " to retry, " +
-		     std::to_string(report.Count(Outcome::Failed)) + " failed";
+		     std::to_string(report.Count(Outcome::Failed)) + " failed, " +
+		     std::to_string(report.Count(Outcome::Refused)) + " refused (outside the artifact roots)";
 	}
 	if (!report.fatal_error.empty()) {
 		s += "; stopped: " + report.fatal_error;
@@ -96,7 +98,9 @@ ExitStatus(const Report &report) {
 	if (!report.fatal_error.empty()) {
 		return 3;
 	}
-	return report.Count(Outcome::Retry) + report.Count(Outcome::Failed) > 0 ? 1 : 0;
+	// A refusal needs a person: a root missing from the configuration, or a location nobody
+	// should have queued.
+	return report.Count(Outcome::Retry) + report.Count(Outcome::Failed) + report.Count(Outcome::Refused) > 0 ? 1 : 0;
 }
 
 } // namespace mlflow_purge::artifacts

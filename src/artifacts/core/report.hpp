@@ -14,7 +14,9 @@ enum class Outcome {
 	AlreadyGone, // nothing was there (a re-run after a crash, or deleted by hand): recorded done
 	Kept,        // a surviving row points into it: recorded skipped, never deleted
 	Retry,       // deleting failed; recorded with the error and the next attempt time
-	Failed,      // gave up (too many attempts, or a location that must never be deleted): recorded failed
+	Failed,      // gave up (too many attempts, or the store cannot ever delete it): recorded failed
+	Refused,     // outside the deletion boundary (outside every root, a root or containing one, '..',
+	             // another server, an unsupported scheme): recorded refused, never deleted or retried
 	WouldDelete, // dry run
 	WouldKeep,   // dry run
 	WouldRefuse, // dry run: a location this program refuses or cannot handle
@@ -46,7 +48,7 @@ std::string RenderJson(const Report &report);
 // One line per location: "<outcome> <location> (<entity_type> <entity_id>)[: detail]".
 std::string RenderLine(const LocationResult &result);
 std::string RenderSummary(const Report &report);
-// 0 nothing failed, 1 a location failed, 3 a database error (see UsageText).
+// 0 nothing failed, 1 a location failed or was refused, 3 a database error (see UsageText).
 int ExitStatus(const Report &report);
 
 } // namespace mlflow_purge::artifacts

@@ -6,7 +6,6 @@
 #include "core/still_referenced.hpp"
 
 #include <algorithm>
-#include <map>
 
 namespace mlflow_purge::artifacts {
 
@@ -23,6 +22,9 @@ Drainer::StoreFor(StoreKind kind) const {
 
 void
 Drainer::DrainDue(Report &report, const std::atomic<bool> &stop) {
+	// Every location is re-checked against every MLflow schema with pending rows, not only the
+	// one it was queued from: two deployments may share a storage root.
+	schemas_ = outbox_.PendingSchemas(options_.schema);
 	std::int64_t after_id = 0;
 	while (!stop.load()) {
 		std::vector<OutboxRow> batch =
@@ -36,39 +38,34 @@ Drainer::DrainDue(Report &report, const std::atomic<bool> &stop) {
 	}
 }
 
+std::optional<std::string>
+Drainer::StillUsed(const OutboxRow &row, const Location &location, std::string &error) {
+	const core::MlflowModel &model = core::MlflowModel::Get();
+	const QueuedEntity entity{row.entity_type, row.entity_id, core::ArtifactReferenceScheme(model, row.entity_type)};
+	std::vector<std::string> needles = SearchNeedles(location);
+	if (!entity.reference_scheme.empty() && !entity.entity_id.empty()) {
+		needles.push_back(entity.reference_scheme + entity.entity_id);
+	}
+	std::vector<std::string> schemas = schemas_;
+	if (std::find(schemas.begin(), schemas.end(), row.mlflow_schema) == schemas.end()) {
+		schemas.push_back(row.mlflow_schema);
+	}
+	std::vector<PointerRow> pointers;
+	for (const auto &schema : schemas) {
+		try {
+			for (auto &pointer : outbox_.CandidatePointers(schema, needles)) {
+				pointers.push_back(std::move(pointer));
+			}
+		} catch (const DatabaseError &e) {
+			error = std::string("cannot check what still uses the location: ") + e.what();
+			return std::nullopt;
+		}
+	}
+	return StillReferenced(location, entity, pointers);
+}
+
 void
 Drainer::Process(const std::vector<OutboxRow> &batch, Report &report, const std::atomic<bool> &stop) {
-	const core::MlflowModel &model = core::MlflowModel::Get();
-
-	// The re-check, one query per MLflow schema in the batch: rows that survive there and might
-	// point into one of the batch's locations.
-	std::map<std::string, std::vector<std::string>> needles;
-	for (const auto &row : batch) {
-		auto &list = needles[row.mlflow_schema];
-		const Location location = ParseLocation(row.location);
-		if (!location.refusal.empty()) {
-			continue;
-		}
-		for (auto &needle : SearchNeedles(location)) {
-			list.push_back(std::move(needle));
-		}
-		const std::string scheme = core::ArtifactReferenceScheme(model, row.entity_type);
-		if (!scheme.empty() && !row.entity_id.empty()) {
-			list.push_back(scheme + row.entity_id);
-		}
-	}
-	std::map<std::string, std::vector<PointerRow>> pointers;
-	std::map<std::string, std::string> recheck_errors;
-	for (auto &[schema, list] : needles) {
-		std::sort(list.begin(), list.end());
-		list.erase(std::unique(list.begin(), list.end()), list.end());
-		try {
-			pointers[schema] = outbox_.CandidatePointers(schema, list);
-		} catch (const DatabaseError &e) {
-			recheck_errors[schema] = std::string("cannot check what still uses the location: ") + e.what();
-		}
-	}
-
 	for (const auto &row : batch) {
 		LocationResult r;
 		r.id = row.id;
@@ -90,38 +87,51 @@ Drainer::Process(const std::vector<OutboxRow> &batch, Report &report, const std:
 			}
 			r.detail = error;
 		};
+		// Outside the deletion boundary: permanent, never retried, never deleted.
+		auto refuse = [&](const std::string &reason) {
+			r.outcome = options_.dry_run ? Outcome::WouldRefuse : Outcome::Refused;
+			if (!options_.dry_run) {
+				outbox_.RecordRefused(row.id, reason);
+			}
+			r.detail = reason;
+		};
 
-		const Location location = ParseLocation(row.location);
-		ArtifactStore *store = StoreFor(location.kind);
 		if (stop.load() && !options_.dry_run) {
 			// Leave the rest claimed: their lease returns them to the queue.
 			break;
 		}
+		const Location location = ParseLocation(row.location);
+		ArtifactStore *store = StoreFor(location.kind);
+		std::string error;
 		if (!location.refusal.empty()) {
-			fail(location.refusal, true);
+			refuse(location.refusal);
 		} else if (!store) {
-			fail("no store configured for this location", true);
-		} else if (auto error = recheck_errors.find(row.mlflow_schema); error != recheck_errors.end()) {
-			fail(error->second, false);
+			refuse("no store handles this location");
+		} else if (auto outside = store->Refusal(location, error)) {
+			refuse(*outside);
+		} else if (!error.empty()) {
+			fail(error, false);
+		} else if (auto reason = StillUsed(row, location, error)) {
+			// checked for this location alone, just before its delete
+			r.detail = "still used by " + *reason;
+			r.outcome = options_.dry_run ? Outcome::WouldKeep : Outcome::Kept;
+			if (!options_.dry_run) {
+				outbox_.RecordKept(row.id, r.detail);
+			}
+		} else if (!error.empty()) {
+			fail(error, false);
+		} else if (options_.dry_run) {
+			r.outcome = Outcome::WouldDelete;
 		} else {
-			const QueuedEntity entity{row.entity_type, row.entity_id, core::ArtifactReferenceScheme(model, row.entity_type)};
-			if (auto reason = StillReferenced(location, entity, pointers[row.mlflow_schema])) {
-				r.detail = "still used by " + *reason;
-				r.outcome = options_.dry_run ? Outcome::WouldKeep : Outcome::Kept;
-				if (!options_.dry_run) {
-					outbox_.RecordKept(row.id, r.detail);
-				}
-			} else if (options_.dry_run) {
-				r.outcome = Outcome::WouldDelete;
+			const DeleteResult deleted = store->Delete(location);
+			if (deleted.ok) {
+				r.objects = deleted.objects;
+				r.outcome = deleted.objects && *deleted.objects == 0 ? Outcome::AlreadyGone : Outcome::Deleted;
+				outbox_.RecordDone(row.id);
+			} else if (deleted.refused) {
+				refuse(deleted.error);
 			} else {
-				const DeleteResult deleted = store->Delete(location);
-				if (deleted.ok) {
-					r.objects = deleted.objects;
-					r.outcome = deleted.objects && *deleted.objects == 0 ? Outcome::AlreadyGone : Outcome::Deleted;
-					outbox_.RecordDone(row.id);
-				} else {
-					fail(deleted.error, deleted.permanent);
-				}
+				fail(deleted.error, deleted.permanent);
 			}
 		}
 		report.results.push_back(std::move(r));

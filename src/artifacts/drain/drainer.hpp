@@ -1,5 +1,6 @@
-// One drain of the outbox: claim a batch, re-check each location against the MLflow schema,
-// delete it from its store, record the result; until nothing is due.
+// One drain of the outbox: claim a batch; for each location check the deletion boundary (the
+// artifact roots), re-check it against the MLflow schemas just before its delete, delete it from
+// its store, record the result; until nothing is due.
 #pragma once
 
 #include "adapters/artifact_store.hpp"
@@ -9,6 +10,9 @@
 
 #include <atomic>
 #include <functional>
+#include <optional>
+#include <string>
+#include <vector>
 
 namespace mlflow_purge::artifacts {
 
@@ -31,12 +35,16 @@ public:
 
 private:
 	void Process(const std::vector<OutboxRow> &batch, Report &report, const std::atomic<bool> &stop);
+	// The surviving row that keeps `location`, read just now from every MLflow schema in play;
+	// nothing when none does, or when the check failed (then `error` says why).
+	std::optional<std::string> StillUsed(const OutboxRow &row, const Location &location, std::string &error);
 	ArtifactStore *StoreFor(StoreKind kind) const;
 
 	Outbox &outbox_;
 	Stores stores_;
 	const Options &options_;
 	OnResult on_result_;
+	std::vector<std::string> schemas_; // the MLflow schemas with pending rows, read when a drain starts
 };
 
 } // namespace mlflow_purge::artifacts

@@ -11,7 +11,7 @@ qa "INSERT INTO mlflow_purge.artifact_outbox (mlflow_schema, entity_type, entity
 
 pids=()
 for n in 1 2 3 4; do
-	"$BIN" --once --json --batch-size 5 >"$WORK/drainer$n.json" 2>"$WORK/drainer$n.err" &
+	"$BIN" --artifact-root "$store" --once --json --batch-size 5 >"$WORK/drainer$n.json" 2>"$WORK/drainer$n.err" &
 	pids+=($!)
 done
 statuses=""

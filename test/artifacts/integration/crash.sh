@@ -9,7 +9,7 @@ hang="$WORK/hang"
 mkdir -p "$root"
 touch "$hang"
 start_mlflow "$root" --hang-file "$hang"
-export MLFLOW_TRACKING_URI=$MLFLOW_URL
+export MLFLOW_TRACKING_URI=$MLFLOW_URL MLFLOW_PURGE_ARTIFACT_ROOTS=mlflow-artifacts:/9
 new_db mlflow_2_9_2
 make_tree "$root/9/c1/artifacts"
 qa "INSERT INTO mlflow_purge.artifact_outbox (mlflow_schema, entity_type, entity_id, artifact_location) VALUES ('public', 'run', 'c1', 'mlflow-artifacts:/9/c1/artifacts')"

@@ -13,10 +13,12 @@ PSQL="${PG_CONFIG:+$("$PG_CONFIG" --bindir)/}psql"
 WORK=$(mktemp -d /tmp/mlflow_purge_artifacts.XXXXXX)
 DBS=()
 PIDS=()
+ROLES=()
 failures=0
 cleanup() {
 	for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
 	for db in "${DBS[@]}"; do "$PSQL" -X -q -d postgres -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1 || true; done
+	for role in "${ROLES[@]}"; do "$PSQL" -X -q -d postgres -c "DROP ROLE IF EXISTS \"$role\"" >/dev/null 2>&1 || true; done
 	rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -29,6 +31,12 @@ expect_eq() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: got '$2', want 
 q() { "$PSQL" -X -q -v ON_ERROR_STOP=1 -d "$DB" "$@"; }
 qa() { "$PSQL" -X -q -At -v ON_ERROR_STOP=1 -d "$DB" -c "$1"; }
 
+# new_role PREFIX: a login role for this test, dropped at exit (after its databases); sets ROLE.
+new_role() {
+	ROLE="${1}_$$_${#ROLES[@]}"
+	ROLES+=("$ROLE")
+	"$PSQL" -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE ROLE \"$ROLE\" LOGIN" >/dev/null
+}
 # new_db TEMPLATE: a fresh MLflow database with the extension; sets DB.
 new_db() {
 	DB="artifacts_$(basename "$0" .sh)_$$_${#DBS[@]}"
@@ -67,16 +75,17 @@ wait_port() {
 	exit 1
 }
 
-# start_s3: s3rver on a free port with bucket "mlflow"; sets S3_ENDPOINT.
+# start_s3 [BUCKET ...]: s3rver on a free port with bucket "mlflow" and the others named; sets S3_ENDPOINT.
 start_s3() {
-	local node_bin server port
+	local node_bin server port bucket buckets=(--configure-bucket mlflow)
+	for bucket in "$@"; do buckets+=(--configure-bucket "$bucket"); done
 	node_bin=$(command -v node) || { echo "FAIL: node is required for the S3 tests" >&2; exit 1; }
 	server="$HERE/node_modules/s3rver/bin/s3rver.js"
 	[ -f "$server" ] || { echo "FAIL: s3rver is not installed: run test/artifacts/setup.sh" >&2; exit 1; }
 	port=$(free_port)
 	mkdir -p "$WORK/s3"
 	# s3rver makes continuation tokens with DES, which OpenSSL 3 keeps in its legacy provider
-	"$node_bin" --openssl-legacy-provider "$server" -d "$WORK/s3" -a 127.0.0.1 -p "$port" --configure-bucket mlflow >"$WORK/s3rver.log" 2>&1 &
+	"$node_bin" --openssl-legacy-provider "$server" -d "$WORK/s3" -a 127.0.0.1 -p "$port" "${buckets[@]}" >"$WORK/s3rver.log" 2>&1 &
 	PIDS+=($!)
 	wait_port "$port"
 	S3_ENDPOINT="http://127.0.0.1:$port"
@@ -102,3 +111,30 @@ make_tree() {
 
 # outbox_summary: "status:count,..." over the outbox
 outbox_summary() { qa "SELECT coalesce(string_agg(status || ':' || n, ',' ORDER BY status), '') FROM (SELECT status, count(*) AS n FROM mlflow_purge.artifact_outbox GROUP BY status) s"; }
+
+# What an MLflow user can do with the documented client arguments, as rows: an experiment created
+# with artifact_location=LOCATION and deleted; a run logged with that artifact URI and deleted;
+# a logged model (3.x) in experiment EXP. The purge then queues their locations.
+deleted_experiment() { # NAME LOCATION -> prints the id
+	qa "INSERT INTO experiments (name, artifact_location, lifecycle_stage, creation_time, last_update_time)
+	    VALUES ('$1', '$2', 'deleted', 0, 0) RETURNING experiment_id"; }
+deleted_run() { # RUN_ID LOCATION
+	qa "INSERT INTO runs (run_uuid, name, source_type, status, start_time, lifecycle_stage, artifact_uri, experiment_id, deleted_time)
+	    VALUES ('$1', '$1', 'LOCAL', 'FINISHED', 0, 'deleted', '$2', 0, 0)" >/dev/null; }
+logged_model() { # MODEL_ID EXPERIMENT_ID LOCATION
+	qa "INSERT INTO logged_models (model_id, experiment_id, name, artifact_location, creation_timestamp_ms, last_updated_timestamp_ms, status, lifecycle_stage)
+	    VALUES ('$1', $2, '$1', '$3', 0, 0, 1, 'active')" >/dev/null; }
+# precious DIR: a directory with a file nobody may delete; `intact DIR` checks it.
+precious() { mkdir -p "$1"; echo "precious $1" >"$1/precious.txt"; }
+intact() { if [ "$(cat "$1/precious.txt" 2>/dev/null)" = "precious $1" ]; then pass "intact: $2"; else fail "DELETED: $2 ($1)"; fi; }
+# status_of ENTITY_ID: "status|last_error" of its outbox row
+status_of() { qa "SELECT status || '|' || coalesce(last_error, '') FROM mlflow_purge.artifact_outbox WHERE entity_id = '$1'"; }
+# expect_refused WHAT ENTITY_ID REASON_SUBSTRING
+expect_refused() {
+	local got
+	got=$(status_of "$2")
+	case "$got" in
+	"refused|"*"$3"*) pass "$1: refused ($3)" ;;
+	*) fail "$1: got '$got', want refused with '$3'" ;;
+	esac
+}

@@ -12,6 +12,7 @@ mkdir -p "$store" "$outside"
 echo "keep me" >"$outside/precious.txt"
 
 relocate /mlflow/artifacts "$store"
+export MLFLOW_PURGE_ARTIFACT_ROOTS="$store"
 # experiments as file:// URIs, runs as bare paths: both spellings MLflow writes
 qa "UPDATE experiments SET artifact_location = 'file://' || artifact_location WHERE artifact_location LIKE '/%'"
 for uri in $(qa "SELECT artifact_uri FROM runs ORDER BY 1"); do make_tree "$uri"; done
@@ -81,5 +82,5 @@ expect_eq "links inside purged runs were removed as links; their targets stay" \
 # idempotent: nothing is due any more
 "$BIN" --once >"$WORK/again.out" 2>&1 || fail "second drain exit status $?"
 expect_eq "second drain: nothing to do" "$(cat "$WORK/again.out")" \
-	"mlflow-purge-artifacts: 0 deleted (0 already gone), 0 kept (still referenced), 0 to retry, 0 failed"
+	"mlflow-purge-artifacts: 0 deleted (0 already gone), 0 kept (still referenced), 0 to retry, 0 failed, 0 refused (outside the artifact roots)"
 finish

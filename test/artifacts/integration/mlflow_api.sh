@@ -3,11 +3,13 @@
 # of a small HTTP server that answers like `mlflow server --serve-artifacts`
 # (servers/fake_mlflow_artifacts.py), with a bearer token. Also: a location naming its server
 # (mlflow-artifacts://host:port/...), an injected HTTP 500 recorded for retry with backoff and
-# then given up after --max-attempts, and an unknown scheme (gs://) reported, never guessed.
+# then given up after --max-attempts, and an unknown scheme (gs://) refused, never guessed.
+# Root: mlflow-artifacts:/ (everything the tracking server serves).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 root="$WORK/served"
 mkdir -p "$root"
 start_mlflow "$root" --token s3cr3t-token --fail-prefix 3/a3000000000000000000000000000002
+export MLFLOW_PURGE_ARTIFACT_ROOTS=mlflow-artifacts:/
 new_db mlflow_2_9_2
 relocate /mlflow/artifacts mlflow-artifacts:
 for uri in $(qa "SELECT artifact_uri FROM runs"); do make_tree "$root/${uri#mlflow-artifacts:/}"; done
@@ -22,8 +24,8 @@ status=$?
 set -e
 expect_eq "drain exit status 1 (one injected failure, one unknown scheme)" "$status" 1
 # experiment 2 was not even queued: a model version's source lies under it, spelled the same way
-expect_eq "outbox after the first drain" "$(outbox_summary)" "done:6,failed:1,pending:1"
-expect_eq "unknown scheme: failed, named, nothing guessed" \
+expect_eq "outbox after the first drain" "$(outbox_summary)" "done:6,pending:1,refused:1"
+expect_eq "unknown scheme: refused, named, nothing guessed" \
 	"$(qa "SELECT last_error FROM mlflow_purge.artifact_outbox WHERE entity_id = 'g1'")" \
 	"unsupported scheme 'gs': this program deletes local paths, file://, s3:// and mlflow-artifacts:/ locations"
 expect_eq "HTTP 500: pending, 1 attempt, the server's error, next attempt in about a minute" \

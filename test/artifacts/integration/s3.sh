@@ -26,7 +26,7 @@ queued=$(qa "SELECT count(*) FROM mlflow_purge.artifact_outbox")
 [ "$queued" -gt 0 ] && pass "purge queued $queued locations" || fail "nothing queued"
 
 set +e
-"$BIN" --once --json --batch-size 4 >"$WORK/drain.json" 2>"$WORK/drain.err"
+"$BIN" --artifact-root s3://mlflow/artifacts --once --json --batch-size 4 >"$WORK/drain.json" 2>"$WORK/drain.err"
 status=$?
 set -e
 expect_eq "drain exit status" "$status" 0
@@ -69,7 +69,7 @@ if grep -q "S3RVER" "$WORK/drain.json" "$WORK/drain.err"; then fail "the secret 
 # wrong credentials: the location is not lost, it is recorded for a retry with S3's error
 qa "INSERT INTO mlflow_purge.artifact_outbox (mlflow_schema, entity_type, entity_id, artifact_location) VALUES ('public', 'run', 'x1', 's3://mlflow/artifacts/9/x1/artifacts')"
 set +e
-AWS_ACCESS_KEY_ID=NOT-A-KEY "$BIN" --once >"$WORK/badkey.out" 2>&1
+AWS_ACCESS_KEY_ID=NOT-A-KEY "$BIN" --artifact-root s3://mlflow/artifacts --once >"$WORK/badkey.out" 2>&1
 status=$?
 set -e
 expect_eq "unknown access key: exit status 1" "$status" 1

@@ -10,6 +10,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 new_db mlflow_2_9_2
 store="$WORK/store"
 relocate /mlflow/artifacts "$store"
+mkdir -p "$store"
 for uri in $(qa "SELECT artifact_uri FROM runs"); do make_tree "$uri"; done
 mkdir -p "$store/3" "$store/4" && echo note >"$store/4/README"
 qa "SET client_min_messages = warning; SELECT count(*) FROM mlflow_purge_deleted()" >/dev/null
@@ -28,7 +29,7 @@ INSERT INTO experiments (name, artifact_location, lifecycle_stage) VALUES ('reus
 SQL
 mkdir -p "$store/3/moved-here/artifacts" && echo m >"$store/3/moved-here/artifacts/m.txt"
 
-"$BIN" --once >"$WORK/drain.out" 2>"$WORK/drain.err" || fail "drain exit status $?"
+"$BIN" --artifact-root "$store" --once >"$WORK/drain.out" 2>"$WORK/drain.err" || fail "drain exit status $?"
 expect_eq "kept at drain time, each with the row that keeps it" \
 	"$(qa "SELECT entity_id || ': ' || last_error FROM mlflow_purge.artifact_outbox WHERE status = 'skipped' ORDER BY id")" \
 	"3: still used by runs.artifact_uri = $store/3/moved-here/artifacts

@@ -10,7 +10,9 @@
 Test knobs: --token T (require "Authorization: Bearer T", else 401 like an auth proxy);
 --fail-prefix P (DELETE of a path starting with P answers 500 INTERNAL_ERROR);
 --hang-file F (while F exists, a DELETE sleeps 60 s after deleting, before answering: a drainer
-killed meanwhile has deleted but not recorded); --log F (one line per request).
+killed meanwhile has deleted but not recorded); --redirect-prefix P --redirect-to URL (DELETE of a
+path starting with P answers 307 with Location: URL/<path>, as a hostile or misconfigured proxy
+might); --log F (one line per request).
 """
 import argparse
 import json
@@ -31,6 +33,8 @@ def main():
     ap.add_argument("--token")
     ap.add_argument("--fail-prefix")
     ap.add_argument("--hang-file")
+    ap.add_argument("--redirect-prefix")
+    ap.add_argument("--redirect-to")
     ap.add_argument("--log")
     args = ap.parse_args()
     root = os.path.realpath(args.root)
@@ -81,6 +85,12 @@ def main():
             if resolved is None:
                 return self.error(400, "INVALID_PARAMETER_VALUE", "Invalid path")
             target, rel = resolved
+            if args.redirect_prefix and rel.startswith(args.redirect_prefix):
+                self.send_response(307)
+                self.send_header("Location", args.redirect_to + PREFIX + "/" + rel)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             if args.fail_prefix and rel.startswith(args.fail_prefix):
                 return self.error(500, "INTERNAL_ERROR", "injected storage failure for " + rel)
             if os.path.isdir(target) and not os.path.islink(target):

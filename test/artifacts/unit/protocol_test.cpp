@@ -65,7 +65,7 @@ TEST(S3, DeleteResultErrorsExceptMissingKeys) {
 }
 
 TEST(Options, Defaults) {
-	const auto parsed = ParseOptions({});
+	const auto parsed = ParseOptions({}, "/srv/mlflow");
 	EXPECT_TRUE(parsed.error.empty());
 	EXPECT_FALSE(parsed.options.once);
 	EXPECT_EQ(parsed.options.batch_size, 100);
@@ -74,7 +74,8 @@ TEST(Options, Defaults) {
 }
 
 TEST(Options, DryRunImpliesOnce) {
-	const auto parsed = ParseOptions({"--dry-run", "--json", "-d", "dbname=mlflow", "--schema=ml", "--batch-size", "7"});
+	const auto parsed =
+	    ParseOptions({"--dry-run", "--json", "-d", "dbname=mlflow", "--schema=ml", "--batch-size", "7", "--artifact-root", "/srv/mlflow"});
 	ASSERT_TRUE(parsed.error.empty()) << parsed.error;
 	EXPECT_TRUE(parsed.options.once);
 	EXPECT_TRUE(parsed.options.json);
@@ -103,6 +104,12 @@ TEST(Report, JsonAndExitStatus) {
 	EXPECT_TRUE(json["locations"][1]["objects"].is_null());
 	EXPECT_EQ(json["totals"]["kept"], 1);
 	EXPECT_EQ(json["exit_status"], 0);
+	report.results.push_back({4, "public", "run", "r4", "/d", Outcome::Refused, std::nullopt, 1, "outside every artifact root"});
+	EXPECT_EQ(ExitStatus(report), 1) << "a refusal needs a person";
+	EXPECT_EQ(nlohmann::json::parse(RenderJson(report))["totals"]["refused"], 1);
+	EXPECT_NE(RenderSummary(report).find("1 refused (outside the artifact roots)"), std::string::npos);
+	report.results.pop_back();
+	EXPECT_EQ(ExitStatus(report), 0);
 	report.results.push_back({3, "public", "run", "r3", "/c", Outcome::Retry, std::nullopt, 1, "EACCES"});
 	EXPECT_EQ(ExitStatus(report), 1);
 	report.fatal_error = "connection lost";

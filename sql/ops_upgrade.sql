@@ -49,12 +49,23 @@ CREATE EXTENSION mlflow_purge VERSION '1.0.0';
 SELECT extversion FROM pg_extension WHERE extname = 'mlflow_purge';
 -- the library serves 1.0.0 as before (no bookkeeping tables yet): the purge works
 SELECT sum(rows_deleted) AS deleted FROM mlflow_purge_run('a1000000000000000000000000000003');
+ALTER EXTENSION mlflow_purge UPDATE TO '1.1.0';
+-- at 1.1.0 the bookkeeping works: the library audits without targets_skipped (a 1.2.0 column)
+SELECT sum(rows_deleted) AS deleted FROM mlflow_purge_run('a1000000000000000000000000000004');
+-- values of mlflow_purge.schema stored while any database owner or role could store them (1.1):
+-- the update to 1.2.0 names them for a superuser to check (stored here by the superuser;
+-- pg_db_role_setting does not record who stored a value)
+CREATE ROLE ops_upgrade_reader;
+ALTER DATABASE ops_upgrade SET mlflow_purge.schema = 'public';
+ALTER ROLE ops_upgrade_reader IN DATABASE ops_upgrade SET mlflow_purge.schema = 'mlflow';
 ALTER EXTENSION mlflow_purge UPDATE;
+ALTER DATABASE ops_upgrade RESET mlflow_purge.schema;
+DROP ROLE ops_upgrade_reader;
 SELECT extversion FROM pg_extension WHERE extname = 'mlflow_purge';
 SELECT record_shape('updated');
 -- after the update the bookkeeping works
-SELECT sum(rows_deleted) AS deleted FROM mlflow_purge_run('a1000000000000000000000000000004');
-SELECT function_name, arguments->>'run_id' AS run_id FROM mlflow_purge.audit_log;
+SELECT sum(rows_deleted) AS deleted FROM mlflow_purge_run('a1000000000000000000000000000005');
+SELECT function_name, arguments->>'run_id' AS run_id, targets_skipped FROM mlflow_purge.audit_log ORDER BY id;
 DROP EXTENSION mlflow_purge;
 
 CREATE EXTENSION mlflow_purge;

@@ -17,12 +17,15 @@ void _PG_init(void);
 char *mlflow_purge_schema_setting = NULL;
 
 /*
- * A value set before the library was loaded (SET in the session, ALTER DATABASE/ROLE ... SET)
- * is checked only when the library loads; PostgreSQL then warns and keeps the default. Purging
- * "public" instead of the schema the caller named would be wrong, so that value is remembered
- * and every purge refuses until a valid value is set.
+ * A value set before the library was loaded (SET in the session, the connection's options,
+ * ALTER DATABASE/ROLE ... SET) is checked only when the library loads; PostgreSQL then warns and
+ * keeps the default. It does so for a name that no schema can have, and for a value set by a role
+ * that may not set this superuser-only setting. Purging "public" instead of the schema the caller
+ * named would be wrong either way, so that value is remembered and every purge in the session
+ * refuses until a permitted, valid value is set.
  */
 static char *rejected_schema_setting = NULL;
+static bool rejected_for_privilege = false;
 
 static void
 assign_schema_setting(const char *newval, void *extra)
@@ -32,9 +35,22 @@ assign_schema_setting(const char *newval, void *extra)
 	rejected_schema_setting = NULL;
 }
 
+/*
+ * The setting to use for one call, copied: a trigger or function that changes the setting while
+ * the purge runs can neither make the bookkeeping name another schema nor free the string.
+ */
 const char *
 mlflow_purge_schema(void)
 {
+	if (rejected_schema_setting != NULL && rejected_for_privilege)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("mlflow_purge.schema was set to \"%s\" by a role that may not set it", rejected_schema_setting),
+				 errdetail("Only superusers and roles granted SET on the parameter choose the MLflow schema; "
+						   "PostgreSQL kept \"%s\", and the purge refuses rather than use it.",
+						   mlflow_purge_schema_setting),
+				 errhint("Start a new session without setting it, or ask a superuser to set it "
+						 "(ALTER DATABASE ... SET, ALTER ROLE ... SET) or to GRANT SET ON PARAMETER mlflow_purge.schema.")));
 	if (rejected_schema_setting != NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -43,7 +59,7 @@ mlflow_purge_schema(void)
 				 errdetail("PostgreSQL kept the default \"%s\"; the purge refuses rather than use it.",
 						   mlflow_purge_schema_setting),
 				 errhint("SET mlflow_purge.schema to the MLflow schema (or RESET it), then call the purge again.")));
-	return mlflow_purge_schema_setting ? mlflow_purge_schema_setting : "public";
+	return pstrdup(mlflow_purge_schema_setting ? mlflow_purge_schema_setting : "public");
 }
 bool mlflow_purge_progress_setting = false;
 
@@ -51,31 +67,34 @@ bool mlflow_purge_progress_setting = false;
  * The value is a schema *name*, never SQL: it is looked up with get_namespace_oid and always
  * quoted, so "mlflow-prod" or a name with quotes works as PostgreSQL allows it. We refuse only
  * what no schema can be called: an empty name, one longer than NAMEDATALEN, control characters.
+ * Returns why the name is refused, or NULL.
  */
+static const char *
+schema_name_problem(const char *name)
+{
+	if (name == NULL || name[0] == '\0')
+		return "mlflow_purge.schema must name the schema that holds MLflow's tables.";
+	if (strlen(name) >= NAMEDATALEN)
+		return "A schema name has at most 63 bytes.";
+	for (const unsigned char *p = (const unsigned char *) name; *p; p++)
+	{
+		if (*p < 0x20 || *p == 0x7f)
+			return "A schema name cannot contain control characters.";
+	}
+	return NULL;
+}
+
 static bool
 check_schema_setting(char **newval, void **extra, GucSource source)
 {
-	const unsigned char *p;
+	const char *problem = schema_name_problem(*newval);
 
 	(void) extra;
 	(void) source;
-	if (*newval == NULL || (*newval)[0] == '\0')
+	if (problem != NULL)
 	{
-		GUC_check_errdetail("mlflow_purge.schema must name the schema that holds MLflow's tables.");
+		GUC_check_errdetail("%s", problem);
 		return false;
-	}
-	if (strlen(*newval) >= NAMEDATALEN)
-	{
-		GUC_check_errdetail("A schema name has at most %d bytes.", NAMEDATALEN - 1);
-		return false;
-	}
-	for (p = (const unsigned char *) *newval; *p; p++)
-	{
-		if (*p < 0x20 || *p == 0x7f)
-		{
-			GUC_check_errdetail("A schema name cannot contain control characters.");
-			return false;
-		}
 	}
 	return true;
 }
@@ -88,16 +107,22 @@ _PG_init(void)
 
 	DefineCustomStringVariable("mlflow_purge.schema",
 							   "Schema that holds the MLflow tracking tables.",
-							   "Set it per database or per role when MLflow does not use the public schema.",
+							   "Set it per database or per role when MLflow does not use the public schema. "
+							   "Superuser-only (delegable with GRANT SET ON PARAMETER): it decides for which "
+							   "schema the extension owner writes audit and outbox rows.",
 							   &mlflow_purge_schema_setting,
 							   "public",
-							   PGC_USERSET,
+							   PGC_SUSET,
 							   0,
 							   check_schema_setting,
 							   assign_schema_setting,
 							   NULL);
 	if (requested != NULL && mlflow_purge_schema_setting != NULL && strcmp(requested, mlflow_purge_schema_setting) != 0)
+	{
+		/* A valid name PostgreSQL did not apply was refused for its setter's lack of privilege. */
 		rejected_schema_setting = requested;
+		rejected_for_privilege = schema_name_problem(requested) == NULL;
+	}
 	DefineCustomBoolVariable("mlflow_purge.progress",
 							 "Reports every table as it is purged, and the totals, as NOTICE messages.",
 							 "Off: the same messages are logged at DEBUG1, so the default output of the purge "

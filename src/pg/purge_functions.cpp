@@ -133,6 +133,15 @@ mlflow_namespace(const char *schema)
 				 errmsg("schema \"%s\" does not exist", schema),
 				 errdetail("mlflow_purge.schema names the schema that holds the MLflow tracking tables."),
 				 errhint("SET mlflow_purge.schema TO the MLflow schema, or ALTER DATABASE ... SET it.")));
+	/* Defence in depth behind the setting's superuser-only context: whoever names one, a temp
+	 * schema holds one session's own tables and is never where MLflow keeps its data. */
+	if (isAnyTempNamespace(namespace_oid))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("mlflow_purge.schema names a temporary schema"),
+				 errdetail("A temporary schema belongs to one session and is never the MLflow schema; the purge "
+						   "writes bookkeeping only for the deployment's MLflow schema."),
+				 errhint("SET mlflow_purge.schema TO the MLflow schema, or RESET it.")));
 	return namespace_oid;
 }
 

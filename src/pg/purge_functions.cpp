@@ -8,8 +8,12 @@
  */
 #include "pg/pg_zone.h"
 
+#include "core/read_only_messages.h"
+
 extern "C" {
 #include "access/htup_details.h"
+#include "access/xact.h"
+#include "access/xlog.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
@@ -145,6 +149,30 @@ mlflow_namespace(const char *schema)
 	return namespace_oid;
 }
 
+/* Why this transaction cannot write (core/read_only_messages.h). */
+static const char *
+read_only_reason(void)
+{
+	return RecoveryInProgress() ? mp_read_only_reason_standby : mp_read_only_reason_transaction;
+}
+
+/*
+ * A real purge deletes rows and writes its audit row: in a read-only transaction (or on a hot
+ * standby, whose transactions are all read-only) refuse it before anything runs, with our own
+ * message, instead of PostgreSQL's refusal of the first FOR UPDATE with our SQL as its context.
+ */
+static void
+refuse_real_purge_if_read_only(const MpRequest *request, const char *function)
+{
+	if (!XactReadOnly || !request->has_dry_run || request->dry_run)
+		return;
+	ereport(ERROR,
+			(errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION),
+			 errmsg(mp_read_only_refusal_message, function),
+			 errdetail_internal("%s", read_only_reason()),
+			 errhint("%s", mp_read_only_refusal_hint)));
+}
+
 /*
  * The rest of every purge entry point. `names` are the function's SQL argument names; the last
  * two are always dry_run and model_versions.
@@ -166,6 +194,7 @@ run_purge(FunctionCallInfo fcinfo, MpRequest *request, PurgeBindings *bindings, 
 	AuditCall	call;
 
 	read_common_arguments(fcinfo, nargs - 2, request);
+	refuse_real_purge_if_read_only(request, function);
 	audit_arguments(&call, fcinfo, function, names, nargs);
 	InitMaterializedSRF(fcinfo, 0);
 	caller_context = CurrentMemoryContext;
@@ -188,7 +217,12 @@ run_purge(FunctionCallInfo fcinfo, MpRequest *request, PurgeBindings *bindings, 
 
 	check_table_privileges(program, namespace_oid);
 	execute_purge_program(program, bindings, counts, &outcome);
-	if (bookkeeping_installed())
+	/* Only a dry run gets here in a read-only transaction: it says why it leaves no audit row. */
+	if (bookkeeping_installed() && XactReadOnly)
+		ereport(NOTICE,
+				(errmsg_internal("%s", mp_dry_run_not_audited_message),
+				 errdetail_internal("%s", read_only_reason())));
+	else if (bookkeeping_installed())
 		write_audit_row(&call, program, counts, &outcome, started_at);
 
 	SPI_finish();

@@ -139,6 +139,19 @@ ALTER DATABASE schema_guc_2_9_2 RESET mlflow_purge.schema;
 \c - postgres
 ALTER DATABASE schema_guc_2_9_2 RESET mlflow_purge.schema;
 
+-- 10. Code that runs inside the purge changes the setting (a trigger on an MLflow table runs as
+--     the caller, here a superuser): the audit row still names the schema that was purged.
+\c - postgres
+SHOW mlflow_purge.schema;
+CREATE FUNCTION public.redirect() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN PERFORM set_config('mlflow_purge.schema', 'fake_mlflow', false); RETURN OLD; END $$;
+CREATE TRIGGER redirect BEFORE DELETE ON public.experiments FOR EACH ROW EXECUTE FUNCTION public.redirect();
+SET mlflow_purge.schema = 'public';
+SELECT table_name, rows_deleted FROM mlflow_purge_experiment(4) WHERE table_name = 'experiments';
+SHOW mlflow_purge.schema;
+SELECT mlflow_schema, function_name FROM mlflow_purge.audit_log WHERE arguments->>'experiment_id' = '4';
+RESET mlflow_purge.schema;
+
 \c contrib_regression
 SET client_min_messages = warning;
 DROP DATABASE schema_guc_2_9_2;

@@ -160,6 +160,8 @@ StepKindCode(StepKind kind) {
 		return MP_STEP_FINDINGS;
 	case StepKind::SelectKeys:
 		return MP_STEP_SELECT_KEYS;
+	case StepKind::Skipped:
+		return MP_STEP_SKIPPED;
 	}
 	return MP_STEP_ASSERT;
 }

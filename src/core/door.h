@@ -113,7 +113,8 @@ typedef enum MpStepKind {
 	MP_STEP_COUNT,
 	MP_STEP_QUEUE_ARTIFACTS, /* one row of three text[]: entity types, ids, locations; queue them */
 	MP_STEP_FINDINGS,        /* rows (finding, object, detail, fix) of the preflight report */
-	MP_STEP_SELECT_KEYS      /* one row, one text[]: becomes parameter `slot` ($7 onwards) */
+	MP_STEP_SELECT_KEYS,     /* one row, one text[]: becomes parameter `slot` ($7 onwards) */
+	MP_STEP_SKIPPED          /* one row (count, sample): targets SKIP LOCKED left; NOTICE and audit count */
 } MpStepKind;
 
 /* Every statement of a program is executed with MpProgram.nparams parameters: $1 int4[]

@@ -54,6 +54,7 @@ public:
 		case Operation::Deleted:
 			AddOlderThanCheck();
 			AddSelectTargets();
+			AddKeepCandidates();
 			// Lock order for a scheduled purge: its experiments (skipping those another purge
 			// holds), then their runs (waited for: an experiment never goes in part), then single
 			// runs last, skipping held ones. After its last wait it never waits again, so two
@@ -61,6 +62,7 @@ public:
 			AddLockExperiments(false);
 			AddLockRunsOfExperiments(/*append=*/true);
 			AddLockSingleRuns();
+			AddSkippedNotice();
 			break;
 		}
 		AddSelectKeys(plan);
@@ -195,6 +197,46 @@ private:
 		                     " " + Op("=") + " ANY (" + Ref(Param::ExperimentIds) + ") ORDER BY 1");
 		step.slot = TargetSlot::Runs;
 		step.locked_table = model_.runs.table;
+	}
+
+	// The candidates of a real scheduled purge, kept in two key slots before the locks replace
+	// $1 and $2 with what they locked: the difference is what SKIP LOCKED left for the next call.
+	void AddKeepCandidates() {
+		if (program_.dry_run) {
+			return; // a dry run locks nothing, so it skips nothing
+		}
+		for (const Param slot : {Param::ExperimentIds, Param::RunIds}) {
+			const int param = ++program_.parameter_count;
+			Step &step = Add(StepKind::SelectKeys, "SELECT CAST(" + Ref(slot) + " AS pg_catalog.text[])");
+			step.key_param = param;
+			(slot == Param::ExperimentIds ? candidate_experiments_ : candidate_runs_) = param;
+		}
+	}
+
+	// Candidates still deleted and still there but not locked: another session holds them (an
+	// idle MLflow writer's FOR KEY SHARE, a concurrent purge). Named, never silently dropped.
+	// Runs even when nothing was locked, which is exactly when everything was skipped.
+	void AddSkippedNotice() {
+		if (candidate_experiments_ == 0) {
+			return;
+		}
+		const std::string hit =
+		    "SELECT 'experiment ' " + Op("||") + " CAST(" + Column("e", ExperimentKey()) + " AS pg_catalog.text) AS label FROM " +
+		    experiments_ + " AS e WHERE " + Column("e", ExperimentKey()) + " " + Op("=") + " ANY (CAST(" +
+		    sql::Ref(candidate_experiments_) + " AS pg_catalog.int4[])) AND " + IsDeleted("e") + " AND NOT COALESCE(" +
+		    Column("e", ExperimentKey()) + " " + Op("=") + " ANY (" + Ref(Param::ExperimentIds) + "), false)"
+		    " UNION ALL SELECT 'run ' " + Op("||") + " CAST(" + Column("r", RunKey()) + " AS pg_catalog.text) FROM " + runs_ +
+		    " AS r WHERE " + Column("r", RunKey()) + " " + Op("=") + " ANY (" + sql::Ref(candidate_runs_) + ") AND " +
+		    IsDeleted("r") + " AND NOT COALESCE(" + Column("r", RunKey()) + " " + Op("=") + " ANY (" + Ref(Param::RunIds) +
+		    "), false)";
+		Step &step = Add(StepKind::Skipped, CountAndSample(hit));
+		step.primary = {ErrorKind::Internal,
+		                "{count} target(s) were skipped because another session holds them; the next call retries "
+		                "them: {sample}",
+		                "A transaction that has not ended holds a lock on these rows (an MLflow client logging to a "
+		                "deleted run, a concurrent purge); a scheduled purge does not wait for it.",
+		                "If the same targets are skipped on every call, look for sessions 'idle in transaction' in "
+		                "pg_stat_activity."};
 	}
 
 	// A name resolves to an id only at call time: the Default experiment is refused here as
@@ -442,6 +484,8 @@ private:
 	const std::string runs_;
 	PurgeProgram program_;
 	std::vector<KeySlot> slots_; // filled by AddSelectKeys, used by every later statement
+	int candidate_experiments_ = 0; // AddKeepCandidates: the parameters holding the candidates
+	int candidate_runs_ = 0;
 };
 
 } // namespace

@@ -43,6 +43,10 @@ enum class StepKind {
 	// Returns one row, one text[]: the purged keys of an intermediate parent, which become
 	// parameter `key_param` ($7 onwards) of every later step (purge_statements.hpp KeySlot).
 	SelectKeys,
+	// Returns (count, sample) of the candidates a scheduled purge did not lock because another
+	// session holds them (SKIP LOCKED); a positive count raises `primary` as a NOTICE and is
+	// recorded in the audit row (targets_skipped).
+	Skipped,
 };
 
 struct Step {

@@ -122,13 +122,23 @@ text_array(const char *const *items, int n)
 	return PointerGetDatum(construct_md_array(elements, nulls, 1, dims, lbs, TEXTOID, -1, false, TYPALIGN_INT));
 }
 
+/* targets_skipped arrived with 1.2.0; a database still at 1.1.0 is audited without it. */
+static bool
+audit_counts_skipped(void)
+{
+	Oid			relid = get_relname_relid("audit_log", get_namespace_oid(BOOKKEEPING_SCHEMA, false));
+
+	return get_attnum(relid, "targets_skipped") != InvalidAttrNumber;
+}
+
 void
 write_audit_row(const AuditCall *call, const MpProgram *program, const int64 *counts, const PurgeOutcome *outcome,
 				TimestampTz started_at)
 {
-	Oid			types[13] = {TIMESTAMPTZOID, NAMEOID, NAMEOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID, NAMEOID,
-							 BOOLOID, TEXTARRAYOID, INT8ARRAYOID, INT8OID, INT8OID, FLOAT8OID};
-	Datum		values[13];
+	Oid			types[14] = {TIMESTAMPTZOID, NAMEOID, NAMEOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID, NAMEOID,
+							 BOOLOID, TEXTARRAYOID, INT8ARRAYOID, INT8OID, INT8OID, FLOAT8OID, INT8OID};
+	Datum		values[14];
+	bool		with_skipped = audit_counts_skipped();
 	const char **tables = (const char **) palloc(sizeof(char *) * (program->ntables + 1));
 	Datum	   *count_datums = (Datum *) palloc(sizeof(Datum) * (program->ntables + 1));
 	OwnerIdentity identity;
@@ -153,9 +163,11 @@ write_audit_row(const AuditCall *call, const MpProgram *program, const int64 *co
 	values[10] = Int64GetDatum(outcome->total_rows);
 	values[11] = Int64GetDatum(outcome->artifacts_queued);
 	values[12] = Float8GetDatum((double) (GetCurrentTimestamp() - started_at) / 1000.0);
+	values[13] = Int64GetDatum(outcome->targets_skipped);
 
 	become_extension_owner(&identity);
-	rc = SPI_execute_with_args(mp_audit_sql, 13, types, values, NULL, false, 0);
+	rc = SPI_execute_with_args(with_skipped ? mp_audit_skipped_sql : mp_audit_sql, with_skipped ? 14 : 13, types,
+							   values, NULL, false, 0);
 	if (rc != SPI_OK_INSERT)
 		elog(ERROR, "mlflow_purge: writing the audit row failed: %s", SPI_result_code_string(rc));
 	restore_caller(&identity);

@@ -38,6 +38,7 @@ typedef struct PurgeOutcome {
 	const char *schema;
 	int64		artifacts_queued; /* a dry run: how many would be queued */
 	int64		total_rows;
+	int64		targets_skipped; /* candidates SKIP LOCKED left to the next call */
 } PurgeOutcome;
 
 /* Values of the parameters every program statement is executed with (core/door.h): the six

@@ -305,6 +305,19 @@ execute_purge_program(const MpProgram *program, PurgeBindings *bindings, int64 *
 									elapsed_ms(step_started))));
 					break;
 				}
+			case MP_STEP_SKIPPED:
+				{
+					int64		count;
+
+					rc = run_statement(program, step, bindings);
+					expect_rows(rc, 1);
+					count = int8_cell(1);
+					outcome->targets_skipped += count;
+					if (count > 0)
+						raise_program_message(NOTICE, program, &step->primary, count,
+											  SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2));
+					break;
+				}
 			case MP_STEP_QUEUE_ARTIFACTS:
 				if (bookkeeping_installed())
 					queue_step_artifacts(program, step, bindings, outcome);

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cctype>
 #include <map>
 
@@ -141,6 +142,60 @@ FirstUse(const PurgeProgram &program, const std::string &ref) {
 	return -1;
 }
 
+// A SelectKeys step that keeps $1 or $2 as they were before the locks.
+bool
+IsCandidateCopy(const Step &step) {
+	return step.kind == StepKind::SelectKeys &&
+	       (step.sql == "SELECT CAST($1 AS pg_catalog.text[])" || step.sql == "SELECT CAST($2 AS pg_catalog.text[])");
+}
+
+TEST(PurgeProgram, SkippedTargetsAreComparedWithTheCandidatesKeptBeforeTheLocks) {
+	for (const char *version : {"1.30.1", "2.9.2", "2.22.1", "3.11.2.dev0"}) {
+		SCOPED_TRACE(version);
+		PurgeRequest scheduled;
+		const auto program = BuildPurgeProgram(scheduled, Catalog(version));
+		std::vector<size_t> copies;
+		std::vector<size_t> skipped;
+		size_t first_lock = program.steps.size();
+		size_t last_lock = 0;
+		for (size_t i = 0; i < program.steps.size(); ++i) {
+			const auto &step = program.steps[i];
+			if (IsCandidateCopy(step)) {
+				copies.push_back(i);
+			} else if (step.kind == StepKind::Skipped) {
+				skipped.push_back(i);
+			} else if (step.kind == StepKind::Lock) {
+				first_lock = std::min(first_lock, i);
+				last_lock = i;
+			}
+		}
+		ASSERT_EQ(copies.size(), 2u);
+		ASSERT_EQ(skipped.size(), 1u);
+		const Step &notice = program.steps[skipped[0]];
+		for (size_t copy : copies) {
+			EXPECT_LT(copy, first_lock) << "the candidates are kept before the locks replace $1 and $2";
+			EXPECT_FALSE(program.steps[copy].needs_targets);
+			EXPECT_NE(notice.sql.find(sql::Ref(program.steps[copy].key_param)), std::string::npos) << notice.sql;
+		}
+		EXPECT_GT(skipped[0], last_lock) << "skipped = kept candidates the locks did not take";
+		// When every candidate was skipped, $1 and $2 are empty: the step must still run.
+		EXPECT_FALSE(notice.needs_targets);
+		EXPECT_NE(notice.sql.find("ANY ($1)"), std::string::npos) << notice.sql;
+		EXPECT_NE(notice.sql.find("ANY ($2)"), std::string::npos) << notice.sql;
+		EXPECT_NE(notice.primary.message.find("the next call retries them: {sample}"), std::string::npos);
+	}
+	// Nothing is skipped where nothing is skipped over: a dry run locks nothing, an explicit
+	// target is waited for.
+	PurgeRequest dry;
+	dry.dry_run = true;
+	for (const auto &request : {dry, Experiment(7)}) {
+		for (const auto &step : BuildPurgeProgram(request, Catalog()).steps) {
+			EXPECT_NE(step.kind, StepKind::Skipped);
+			EXPECT_FALSE(IsCandidateCopy(step)) << step.sql;
+		}
+	}
+}
+
 TEST(PurgeProgram, IntermediateParentKeysAreReadOnceAfterTheLocksAndBeforeTheirUse) {
 	for (const char *version : {"1.30.1", "2.9.2", "2.22.1", "3.11.2.dev0"}) {
 		SCOPED_TRACE(version);
@@ -164,6 +219,9 @@ TEST(PurgeProgram, IntermediateParentKeysAreReadOnceAfterTheLocksAndBeforeTheirU
 					continue;
 				}
 				++slots;
+				if (IsCandidateCopy(step)) {
+					continue; // the scheduled purge's candidates, kept before the locks (SkippedTargets...)
+				}
 				EXPECT_EQ(step.key_param, sql::kParamCount + slots) << "slots are numbered from $7 in order";
 				EXPECT_GT(static_cast<int>(i), last_lock) << "keys are read from the locked targets";
 				EXPECT_TRUE(step.needs_targets);

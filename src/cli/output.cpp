@@ -111,6 +111,7 @@ OutcomeJson(const PurgeOutcome &outcome, const std::vector<Notice> &notices) {
 	}
 	out += "], \"total_rows\": " + std::to_string(outcome.total_rows) +
 	       ", \"artifacts_queued\": " + std::to_string(outcome.artifacts_queued) +
+	       ", \"targets_skipped\": " + std::to_string(outcome.targets_skipped) +
 	       ", \"audited\": " + (outcome.audited ? "true" : "false") + ", \"notices\": " + NoticesJson(notices) + "}\n";
 	return out;
 }

@@ -5,6 +5,7 @@
 #include "cli/pg_array.hpp"
 #include "core/bookkeeping_sql.h"
 #include "core/purge_request.hpp"
+#include "core/read_only_messages.h"
 #include "core/status_sqlstate.h"
 
 #include "bookkeeping_ddl.h" // generated from the extension's install script (CMakeLists.txt)
@@ -147,6 +148,7 @@ struct CallFacts {
 	std::optional<std::string> experiment_id; // canonical text forms, as the server parsed them
 	std::optional<std::string> max_runs;
 	std::optional<std::string> older_than;
+	std::optional<std::string> read_only_reason; // the transaction cannot write: why
 };
 
 // Refuses what the extension's check_schema_setting refuses (src/pg/module.cpp), with the
@@ -204,6 +206,12 @@ public:
 	// Steps 1-4 of the extension's run_purge: the call's facts, the schema, the catalog, the plan.
 	void Prepare() {
 		ReadCallFacts();
+		// As the extension: a real purge in a read-only transaction is refused before anything runs.
+		if (facts_.read_only_reason && !options_.dry_run) {
+			char message[256];
+			std::snprintf(message, sizeof message, mp_read_only_refusal_message, FunctionName(options_.operation));
+			throw SqlError(MP_READ_ONLY_SQLSTATE, message, *facts_.read_only_reason, mp_read_only_refusal_hint);
+		}
 		schema_ = options_.schema ? *options_.schema : facts_.schema_setting.value_or("public");
 		CheckSchemaName(schema_);
 		namespace_oid_ = MlflowNamespace();
@@ -242,8 +250,9 @@ public:
 	}
 
 	PlannedProgram Describe() const {
-		static const char *const kinds[] = {"assert", "resolve", "select targets",  "lock",     "notice",     "guard",
-		                                    "delete", "count",   "queue artifacts", "findings", "select keys"};
+		static const char *const kinds[] = {"assert", "resolve",         "select targets", "lock",
+		                                    "notice", "guard",           "delete",         "count",
+		                                    "queue artifacts", "findings", "select keys",  "skipped"};
 		PlannedProgram out;
 		out.schema = schema_;
 		out.function = FunctionName(options_.operation);
@@ -254,7 +263,7 @@ public:
 		for (int i = 0; i < program_.Get().nsteps; ++i) {
 			const MpStep &s = program_.Step(i);
 			PlannedStep step;
-			step.kind = (s.kind >= 0 && s.kind <= MP_STEP_SELECT_KEYS) ? kinds[s.kind] : "unknown";
+			step.kind = (s.kind >= 0 && s.kind <= MP_STEP_SKIPPED) ? kinds[s.kind] : "unknown";
 			step.sql = program_.Text(s.sql);
 			if (s.kind == MP_STEP_RESOLVE || s.kind == MP_STEP_LOCK) {
 				step.note = std::string(s.append ? "appends to " : "sets ") + (s.slot == 1 ? "$1" : "$2");
@@ -264,7 +273,7 @@ public:
 				step.note = "sets $" + std::to_string(s.slot);
 			} else if (s.kind == MP_STEP_DELETE || s.kind == MP_STEP_COUNT) {
 				step.note = "result row " + program_.Table(s.table_index);
-			} else if (s.kind == MP_STEP_NOTICE || s.kind == MP_STEP_GUARD) {
+			} else if (s.kind == MP_STEP_NOTICE || s.kind == MP_STEP_GUARD || s.kind == MP_STEP_SKIPPED) {
 				step.note = FillPlaceholders(program_.Text(s.primary.message), 0, std::string("..."));
 			}
 			if (s.needs_targets) {
@@ -350,6 +359,11 @@ public:
 		const Result r = session_.Exec(BookkeepingStateQuery());
 		const bool tables = r.Text(0, 0) == "t";
 		const bool extension = r.Text(0, 1) == "t";
+		if (facts_.read_only_reason) {
+			// Only a dry run gets here: it counts as usual and writes nothing (NotAudited says why).
+			bookkeeping_ = tables;
+			return false;
+		}
 		if (!tables && extension) {
 			// An extension still at 1.0.0 owns the schema: purge as it does, without bookkeeping,
 			// until ALTER EXTENSION mlflow_purge UPDATE creates the tables.
@@ -456,6 +470,15 @@ public:
 				         " ms");
 				break;
 			}
+			case MP_STEP_SKIPPED: {
+				const Result r = Run(step, 1);
+				const long long count = r.IsNull(0, 0) ? 0 : std::stoll(r.Text(0, 0));
+				targets_skipped_ += count;
+				if (count > 0) {
+					notices_(Message(step.primary, count, r.Value(0, 1)));
+				}
+				break;
+			}
 			case MP_STEP_QUEUE_ARTIFACTS:
 				if (bookkeeping_) {
 					QueueArtifacts(step);
@@ -502,7 +525,9 @@ public:
 			counts += (i ? "," : "") + std::to_string(counts_[static_cast<size_t>(i)]);
 		}
 		counts += "}";
-		session_.Exec(mp_audit_sql, {{kTimestampTzOid, facts_.started_at},
+		// targets_skipped arrived with 1.2.0: bookkeeping made by 1.1 is audited without it.
+		const bool with_skipped = session_.Exec(mp_audit_has_skipped_sql).Text(0, 0) == "t";
+		std::vector<Param> params = {{kTimestampTzOid, facts_.started_at},
 		                             {kNameOid, facts_.current_user},
 		                             {kNameOid, facts_.session_user},
 		                             {kTextOid, std::string(FunctionName(options_.operation))},
@@ -514,7 +539,18 @@ public:
 		                             {kInt8ArrayOid, counts},
 		                             {kInt8Oid, std::to_string(total_rows_)},
 		                             {kInt8Oid, std::to_string(artifacts_queued_)},
-		                             {kFloat8Oid, Format1(MillisecondsSince(started))}});
+		                             {kFloat8Oid, Format1(MillisecondsSince(started))}};
+		if (with_skipped) {
+			params.push_back({kInt8Oid, std::to_string(targets_skipped_)});
+		}
+		session_.Exec(with_skipped ? mp_audit_skipped_sql : mp_audit_sql, params);
+	}
+
+	// After the program's own notices, as the extension: why a read-only dry run left no audit row.
+	void ReportNotAudited() const {
+		if (facts_.read_only_reason) {
+			notices_({mp_dry_run_not_audited_message, *facts_.read_only_reason, ""});
+		}
 	}
 
 	PurgeOutcome Outcome() const {
@@ -527,7 +563,8 @@ public:
 		}
 		out.total_rows = total_rows_;
 		out.artifacts_queued = artifacts_queued_;
-		out.audited = bookkeeping_;
+		out.targets_skipped = targets_skipped_;
+		out.audited = bookkeeping_ && !facts_.read_only_reason;
 		return out;
 	}
 
@@ -570,7 +607,8 @@ private:
 		    "       CAST(SESSION_USER AS pg_catalog.text), pg_catalog.current_setting('mlflow_purge.schema', true), "
 		    "       CAST(CAST($1 AS pg_catalog.int4) AS pg_catalog.text), "
 		    "       CAST(CAST($2 AS pg_catalog.int4) AS pg_catalog.text), "
-		    "       CAST(CAST($3 AS pg_catalog.interval) AS pg_catalog.text)",
+		    "       CAST(CAST($3 AS pg_catalog.interval) AS pg_catalog.text), "
+		    "       pg_catalog.current_setting('transaction_read_only'), pg_catalog.pg_is_in_recovery()",
 		    {{kTextOid, options_.experiment_id}, {kTextOid, options_.max_runs}, {kTextOid, options_.older_than}});
 		facts_.started_at = r.Text(0, 0);
 		facts_.current_user = r.Text(0, 1);
@@ -582,6 +620,11 @@ private:
 		facts_.experiment_id = r.Value(0, 4);
 		facts_.max_runs = r.Value(0, 5);
 		facts_.older_than = r.Value(0, 6);
+		if (r.Text(0, 8) == "t") {
+			facts_.read_only_reason = mp_read_only_reason_standby;
+		} else if (r.Text(0, 7) == "on") {
+			facts_.read_only_reason = mp_read_only_reason_transaction;
+		}
 	}
 
 	std::string MlflowNamespace() {
@@ -719,6 +762,7 @@ private:
 	std::vector<long long> counts_;
 	long long total_rows_ = 0;
 	long long artifacts_queued_ = 0;
+	long long targets_skipped_ = 0;
 	bool bookkeeping_ = false;
 };
 
@@ -736,6 +780,8 @@ PurgeRunner::Run(const PurgeOptions &options) {
 	execution.Execute();
 	if (audited) {
 		execution.WriteAuditRow(started);
+	} else {
+		execution.ReportNotAudited();
 	}
 	transaction.Commit();
 	PurgeOutcome outcome = execution.Outcome();

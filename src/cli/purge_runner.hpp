@@ -42,6 +42,7 @@ struct PurgeOutcome {
 	std::vector<TableCount> rows;
 	long long total_rows = 0;
 	long long artifacts_queued = 0;
+	long long targets_skipped = 0; // SKIP LOCKED left them to the next call (named in a NOTICE)
 	bool audited = false;
 	bool bookkeeping_created = false;
 };

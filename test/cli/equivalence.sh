@@ -50,7 +50,8 @@ SELECT table_name || ' ' || row_count || ' ' || digest FROM regress.fingerprint(
 SELECT to_regclass('mlflow_purge.audit_log') IS NOT NULL AS has_bookkeeping \gset
 \echo -- audit
 \if :has_bookkeeping
-SELECT function_name, arguments, mlflow_schema, dry_run, table_counts, total_rows, artifacts_queued, role_name, session_role
+SELECT function_name, arguments, mlflow_schema, dry_run, table_counts, total_rows, artifacts_queued, role_name, session_role,
+       targets_skipped
   FROM mlflow_purge.audit_log ORDER BY id;
 \echo -- outbox
 SELECT mlflow_schema, entity_type, entity_id, artifact_location, status, attempts,
@@ -173,6 +174,48 @@ check "rollback: an error after the deletes began (P0001)" \
 check "rollback: statement_timeout (57014)" \
 	"CREATE FUNCTION public.slow() RETURNS trigger LANGUAGE plpgsql AS \$\$BEGIN PERFORM pg_sleep(5); RETURN OLD; END\$\$; CREATE TRIGGER slow BEFORE DELETE ON public.experiment_tags FOR EACH ROW EXECUTE FUNCTION public.slow(); DO \$d\$BEGIN EXECUTE format('ALTER DATABASE %I SET statement_timeout = %L', current_database(), '300ms'); END\$d\$" \
 	"SELECT * FROM mlflow_purge_experiment(4)" -- experiment 4
+
+# 5. Another session holds a target (issue 12): MLflow's writer with an open transaction that
+#    logged a metric for deleted run R3 holds FOR KEY SHARE on its row. Both drivers skip it,
+#    name it in the same NOTICE and count it in the audit row; once it is gone the next call
+#    purges it. Then a read-only transaction: a dry run is not audited, a real purge is 25006.
+holder=mlflow_purge_holder_$$
+hold_run() { # db: starts the writer in the background and waits until it holds the row
+	PGAPPNAME=$holder "$PSQL" -X -q -d "$1" >/dev/null 2>&1 <<SQL &
+BEGIN;
+INSERT INTO metrics (key, value, "timestamp", run_uuid, step, is_nan) VALUES ('late', 1, 0, '$R3', 99, false);
+SELECT pg_sleep(600);
+SQL
+	for _ in $(seq 1 100); do
+		[ "$("$PSQL" -X -Atq -d "$1" -c "SELECT count(*) FROM pg_stat_activity WHERE application_name = '$holder'
+		       AND datname = current_database() AND wait_event = 'PgSleep'")" = 1 ] && return 0
+		sleep 0.2
+	done
+	echo "not ok - $template: the writer of $1 did not start"
+	failures=$((failures + 1))
+}
+release_runs() {
+	"${psql_q[@]}" -d postgres -c "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = '$holder'" >/dev/null
+	wait
+}
+new_pair
+fresh_pair
+need_pair=0
+PGOPTIONS='-c default_transaction_read_only=on' check "experiment, dry run, read-only transaction" "" \
+	"SELECT * FROM mlflow_purge_experiment(2, dry_run => true)" -- experiment 2 --dry-run
+grep -q "^NOTICE:  this dry run is not audited: the transaction cannot write mlflow_purge.audit_log$" "$work/$cases/cli.err" ||
+	{ echo "not ok - $template: the read-only dry run did not say it is not audited"; failures=$((failures + 1)); }
+PGOPTIONS='-c default_transaction_read_only=on' check "experiment, read-only transaction (25006)" "" \
+	"SELECT * FROM mlflow_purge_experiment(2)" -- experiment 2
+hold_run "$ext_db"
+hold_run "$cli_db"
+check "deleted, a run held by another session is skipped" "" "SELECT * FROM mlflow_purge_deleted()" -- deleted
+for side in ext cli; do # both agreeing is not enough: the run must have been held and named
+	grep -q "^NOTICE:  1 target(s) were skipped because another session holds them; the next call retries them: run $R3\$" \
+		"$work/$cases/$side.err" || { echo "not ok - $template: $side did not name the held run"; failures=$((failures + 1)); }
+done
+release_runs
+check "deleted, the skipped run is retried" "" "SELECT * FROM mlflow_purge_deleted()" -- deleted
 
 echo "cli.equivalence $template: $cases cases, $failures failed"
 [ "$failures" -eq 0 ]

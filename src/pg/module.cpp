@@ -37,7 +37,7 @@ assign_schema_setting(const char *newval, void *extra)
 
 /*
  * The setting to use for one call, copied: a trigger or function that changes the setting while
- * the purge runs can neither make the bookkeeping name another schema nor free the string.
+ * the purge runs cannot make the bookkeeping name another schema than the one purged.
  */
 const char *
 mlflow_purge_schema(void)
@@ -69,6 +69,8 @@ bool mlflow_purge_progress_setting = false;
  * what no schema can be called: an empty name, one longer than NAMEDATALEN, control characters.
  * Returns why the name is refused, or NULL.
  */
+StaticAssertDecl(NAMEDATALEN == 64, "schema_name_problem says 63 bytes");
+
 static const char *
 schema_name_problem(const char *name)
 {

@@ -148,6 +148,7 @@ class Seeder {
       file("Renamed Project/old-name." + t.task_ids[2] + "/metrics/m.png", "moved task of " + t.name, keys);
       if (is_victim) victim_dirs_below("Renamed Project/old-name." + t.task_ids[2]);
       file("models/" + t.model_ids[0] + "/model.pt", "weights of " + t.name, keys);
+      if (is_victim) victim_dirs_below("models/" + t.model_ids[0]);  // the model's own folder
     }
 
     // Redis.
@@ -166,7 +167,7 @@ class Seeder {
   void twin(SeededTenant& t, const SeedOptions& options) {
     const std::string& id = t.id;
     std::set<std::string>* keys = &data_.twin_keys;
-    mongo(false, "company", {{"_id", id}, {"name", t.name}}, keys);
+    if (options.twin_company) mongo(false, "company", {{"_id", id}, {"name", t.name}}, keys);
     mongo(false, "task", {{"_id", t.task_ids[0]}, {"company", id}, {"name", "twin task"}}, keys);
     mongo(false, "queue", {{"_id", t.queue_ids[0]}, {"company", id}, {"name", "twin queue"}}, keys);
     mongo(true, "user", {{"_id", t.user_ids[0]}, {"company", id}, {"role", "user"},

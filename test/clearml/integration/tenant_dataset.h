@@ -24,6 +24,9 @@ enum class FileLayout { enterprise, open_source };
 struct SeedOptions {
   FileLayout layout = FileLayout::enterprise;
   bool unknown_collection = false;  // backend.hyper_datasets with documents of both tenants
+  // The twin's company document. Off where the victim's company is gone: leftover clean-up of an id
+  // with a case twin is refused by design; the twin's data is still seeded and must survive.
+  bool twin_company = true;
 };
 
 struct SeededTenant {

@@ -382,6 +382,12 @@ Survey TenantSurvey::run(const std::optional<Manifest>& stored) {
                                   (options_.fileserver_layout == FileserverLayout::enterprise ? " (enterprise layout)"
                                                                                                : " (open-source layout)");
     plan.file_targets = backends_.fileserver->find(survey.file_selection);
+    if (!backends_.fileserver->can_verify() && options_.fileserver_layout == FileserverLayout::enterprise &&
+        holds_kept_path(options_.tenant_id, survey.file_selection.kept_paths)) {
+      plan.warnings.push_back("the tenant folder holds files of public items, which are kept (--public-items=keep); over "
+                              "HTTP a folder cannot be listed, so only the tenant's referenced files in it are deleted "
+                              "(use --fileserver-path to delete the rest around the kept files)");
+    }
     if (options_.fileserver_layout == FileserverLayout::open_source && !backends_.fileserver->can_verify()) {
       plan.warnings.push_back(
           "over HTTP the open-source layout deletes only folders and files named by the tenant's artifact URLs; "

@@ -198,10 +198,16 @@ FileSelection TenantSurvey::file_selection(const Manifest& manifest, const std::
     }
   }
   const OwnFolders own = selection.own_folders();
+  // The enterprise fileserver serves each company from its own folder: a URL path not starting
+  // with the tenant id is relative to <root>/<tenant>, so it can never point at another tenant.
+  auto as_stored = [&](const std::string& path) {
+    return own.enterprise && !is_same_or_below(path, options_.tenant_id) ? options_.tenant_id + "/" + path : path;
+  };
   std::set<std::string> outside;
   for (const auto& url : manifest.artifact_urls) {
-    const auto path = fileserver_relative_path(url, options_.files_url_prefixes);
+    auto path = fileserver_relative_path(url, options_.files_url_prefixes);
     if (!path) continue;
+    path = as_stored(*path);
     if (owning_folder(*path, own)) {
       selection.file_paths.insert(*path);
     } else {
@@ -211,17 +217,15 @@ FileSelection TenantSurvey::file_selection(const Manifest& manifest, const std::
   if (options_.public_items == ItemsPolicy::remove) {
     for (const auto& url : public_item_urls) {
       const auto path = fileserver_relative_path(url, options_.files_url_prefixes);
-      if (path && owning_folder(*path, own)) selection.file_paths.insert(*path);
+      if (path && owning_folder(as_stored(*path), own)) selection.file_paths.insert(as_stored(*path));
     }
   } else {
     for (const auto& url : public_item_urls) {
       const auto path = fileserver_relative_path(url, options_.files_url_prefixes);
       if (!path) continue;
+      // Both readings of an enterprise URL that names the tenant folder itself: keeping more is the safe side.
       selection.kept_paths.insert(*path);
-      // Enterprise URLs may be relative to the tenant folder: keeping more is the safe side.
-      if (own.enterprise && !is_same_or_below(*path, options_.tenant_id)) {
-        selection.kept_paths.insert(options_.tenant_id + "/" + *path);
-      }
+      selection.kept_paths.insert(as_stored(*path));
     }
   }
   // A target remembered by an earlier run that is not inside the tenant's own folders is not deleted.

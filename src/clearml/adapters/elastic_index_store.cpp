@@ -56,6 +56,7 @@ std::string ElasticIndexStore::server_version() {
 }
 
 std::vector<IndexEntry> ElasticIndexStore::list(const std::vector<std::string>& patterns) {
+  if (patterns.empty()) return {};  // "_cat/indices/" alone would list every index of the cluster
   const std::string url = base_url_ + "/_cat/indices/" + join(patterns) +
                           "?format=json&h=index,docs.count,store.size&expand_wildcards=all";
   const HttpResponse response = http_.request("GET", url);

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/path_guard.h"
 #include "core/plan.h"
 #include "core/policies.h"
 
@@ -16,8 +17,19 @@ namespace clearml_purge {
 struct FileSelection {
   std::string tenant_id;
   FileserverLayout layout = FileserverLayout::enterprise;
-  std::set<std::string> task_ids;    // open-source layout: folders "<task name>.<task id>"
-  std::set<std::string> file_paths;  // open-source layout: relative paths from fileserver URLs
+  std::set<std::string> task_ids;    // open-source layout: folders "<task name>.<task id>" or "<task id>"
+  std::set<std::string> model_ids;   // open-source layout: folders "<name>.<model id>" or "<model id>"
+  std::set<std::string> file_paths;  // relative paths from fileserver URLs inside the tenant's own folders
+  std::set<std::string> kept_paths;  // files of public items kept (--public-items=keep): never deleted
+
+  OwnFolders own_folders() const {
+    OwnFolders own;
+    own.enterprise = layout == FileserverLayout::enterprise;
+    own.tenant_id = tenant_id;
+    own.entity_ids = task_ids;
+    own.entity_ids.insert(model_ids.begin(), model_ids.end());
+    return own;
+  }
 };
 
 class FileStore {

@@ -46,19 +46,27 @@ std::vector<FileTarget> HttpFileStore::find(const FileSelection& selection) {
   if (ping.status == 401 || ping.status == 403) {
     throw BackendError(kBackend, "the fileserver rejected the token (HTTP " + std::to_string(ping.status) + ")");
   }
-  std::vector<FileTarget> targets;
-  if (selection.layout == FileserverLayout::enterprise) {
-    targets.push_back({selection.tenant_id, true, false, 0, 0});
-    return targets;
+  // The tenant's own folders named by its referenced files (enterprise: the tenant folder). The API
+  // cannot list a folder, so one holding a kept file of a public item cannot be deleted whole: the
+  // tenant's referenced files inside it are deleted one by one instead, the kept ones excepted.
+  const OwnFolders own = selection.own_folders();
+  std::set<std::string> folders;
+  if (own.enterprise) folders.insert(selection.tenant_id);
+  for (const auto& path : selection.file_paths) {
+    if (auto folder = owning_folder(path, own)) folders.insert(*folder);
   }
   std::set<std::string> found;
-  for (const auto& path : selection.file_paths) {
-    if (auto folder = task_folder_prefix(path, selection.task_ids)) {
-      found.insert(*folder);
-    } else if (auto normal = normalize_relative_path(path)) {
-      found.insert(*normal);
+  for (const auto& folder : folders) {
+    if (!holds_kept_path(folder, selection.kept_paths)) {
+      found.insert(folder);
+      continue;
+    }
+    for (const auto& path : selection.file_paths) {
+      const auto normal = normalize_relative_path(path);
+      if (normal && is_same_or_below(*normal, folder) && !holds_kept_path(*normal, selection.kept_paths)) found.insert(*normal);
     }
   }
+  std::vector<FileTarget> targets;
   for (const auto& target : found) targets.push_back({target, true, false, 0, 0});
   return targets;
 }
@@ -68,8 +76,12 @@ void HttpFileStore::remove(const FileSelection& selection, const std::vector<std
   for (const auto& target : targets) {
     const auto normal = normalize_relative_path(target);
     if (!normal) throw GuardRefusal(kBackend, "'" + target + "': " + clearml_purge::describe(PathVerdict::traversal));
-    if (selection.layout == FileserverLayout::enterprise && *normal != selection.tenant_id) {
-      throw GuardRefusal(kBackend, "'" + target + "' is not the tenant folder '" + selection.tenant_id + "'");
+    // Only inside the tenant's own folders and never around a kept file, whatever a manifest says.
+    if (!owning_folder(*normal, selection.own_folders())) {
+      throw GuardRefusal(kBackend, "'" + target + "' is not inside the tenant's own folders");
+    }
+    if (holds_kept_path(*normal, selection.kept_paths)) {
+      throw GuardRefusal(kBackend, "'" + target + "' holds a kept file of a public item (--public-items=keep)");
     }
     paths.push_back(*normal);
   }

@@ -21,6 +21,8 @@ class KeyStore {
   virtual std::string endpoint() const = 0;
   // Every key matching the glob in this database, by SCAN (never KEYS: it blocks the server).
   virtual std::vector<std::string> scan(int db, const std::string& match) = 0;
+  // Whether this one key exists: keys whose whole name is known are looked up, never matched.
+  virtual bool exists(int db, const std::string& key) = 0;
   virtual std::optional<std::string> get_string(int db, const std::string& key) = 0;
   // TYPE, PTTL and DUMP of one key; nullopt when it no longer exists.
   virtual std::optional<KeyDump> dump(int db, const std::string& key) = 0;

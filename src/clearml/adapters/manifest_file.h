@@ -22,4 +22,11 @@ class ManifestFile {
 
 std::string utc_now_iso8601();
 
+// Why the manifest cannot be written and synced at manifest_path, or nullopt. in_state_dir: its
+// folder is the state directory, which must be a real directory (not a link) that others cannot
+// write to. prepare (--yes): a missing state directory is created (0700; its parent must exist)
+// and a probe file next to the manifest is written, fsynced, renamed and removed, so the run never
+// starts where its manifest cannot be kept. Without prepare it only inspects (plan mode).
+std::optional<std::string> manifest_location_problem(const std::string& manifest_path, bool in_state_dir, bool prepare);
+
 }  // namespace clearml_purge

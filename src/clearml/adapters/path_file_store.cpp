@@ -55,7 +55,8 @@ bool PathFileStore::check_inside_root(const fs::path& root, const std::string& r
   return true;
 }
 
-FileTarget PathFileStore::measure(const fs::path& root, const std::string& relative) const {
+FileTarget PathFileStore::measure(const fs::path& root, const std::string& relative,
+                                  const std::set<std::string>& kept) const {
   FileTarget target;
   target.target = relative;
   target.measured = true;
@@ -64,6 +65,7 @@ FileTarget PathFileStore::measure(const fs::path& root, const std::string& relat
   const fs::path path = root / relative;
   std::error_code ec;
   if (fs::is_regular_file(fs::symlink_status(path, ec))) {
+    if (kept.count(relative)) return target;
     target.files = 1;
     target.bytes = static_cast<std::int64_t>(fs::file_size(path, ec));
     return target;
@@ -72,12 +74,32 @@ FileTarget PathFileStore::measure(const fs::path& root, const std::string& relat
   for (fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec), end;
        !ec && it != end; it.increment(ec)) {
     if (it->is_regular_file(ec) && !it->is_symlink(ec)) {
+      if (!kept.empty() && holds_kept_path(fs::relative(it->path(), root).string(), kept)) continue;
       ++target.files;
       target.bytes += static_cast<std::int64_t>(it->file_size(ec));
     }
   }
   if (ec) throw BackendError(kBackend, "cannot measure " + path.string() + ": " + ec.message());
   return target;
+}
+
+void PathFileStore::remove_except(const fs::path& root, const std::string& relative, const std::set<std::string>& kept) const {
+  std::error_code ec;
+  const fs::path path = root / relative;
+  if (!holds_kept_path(relative, kept)) {
+    // remove_all deletes symbolic links found inside, never what they point to.
+    fs::remove_all(path, ec);
+    if (ec) throw BackendError(kBackend, "cannot delete " + path.string() + ": " + ec.message());
+    return;
+  }
+  // A kept file itself, or a link on the way to one (never followed): it stays.
+  if (kept.count(relative) || !fs::is_directory(fs::symlink_status(path, ec))) return;
+  std::vector<std::string> children;
+  for (fs::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
+    children.push_back(relative + "/" + it->path().filename().string());
+  }
+  if (ec) throw BackendError(kBackend, "cannot list " + path.string() + ": " + ec.message());
+  for (const auto& child : children) remove_except(root, child, kept);
 }
 
 std::vector<FileTarget> PathFileStore::find(const FileSelection& selection) {
@@ -98,20 +120,22 @@ std::vector<FileTarget> PathFileStore::find(const FileSelection& selection) {
     } else if (verdict != PathVerdict::ok) {
       throw GuardRefusal(kBackend, (root / selection.tenant_id).string() + ": " + clearml_purge::describe(verdict));
     } else {
-      targets.push_back(measure(root, selection.tenant_id));
+      targets.push_back(measure(root, selection.tenant_id, selection.kept_paths));
     }
     return targets;
   }
 
-  // Open-source layout: every "<task name>.<task id>" folder of a tenant task, anywhere below the
-  // root (project folders may be nested and renamed), plus referenced files outside those folders.
+  // Open-source layout: every folder named after one of the tenant's task or model ids, anywhere
+  // below the root (project folders may be nested and renamed). Referenced files count only inside
+  // such a folder: a URL pointing elsewhere names someone else's file.
+  const OwnFolders own = selection.own_folders();
   std::set<std::string> found;
   std::error_code ec;
-  if (!selection.task_ids.empty()) {
+  if (!own.entity_ids.empty()) {
     for (fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
          !ec && it != end; it.increment(ec)) {
       if (it->is_symlink(ec) || !it->is_directory(ec)) continue;
-      if (is_task_folder_name(it->path().filename().string(), selection.task_ids)) {
+      if (is_own_folder_name(it->path().filename().string(), own.entity_ids)) {
         found.insert(fs::relative(it->path(), root).string());
         it.disable_recursion_pending();
       }
@@ -119,11 +143,7 @@ std::vector<FileTarget> PathFileStore::find(const FileSelection& selection) {
     if (ec) throw BackendError(kBackend, "cannot walk " + root.string() + ": " + ec.message());
   }
   for (const auto& path : selection.file_paths) {
-    if (auto folder = task_folder_prefix(path, selection.task_ids)) {
-      found.insert(*folder);
-    } else if (auto normal = normalize_relative_path(path)) {
-      found.insert(*normal);
-    }
+    if (auto folder = owning_folder(path, own)) found.insert(*folder);
   }
   for (const auto& relative : found) {
     // A referenced file inside a folder we delete anyway is not a target of its own.
@@ -131,7 +151,7 @@ std::vector<FileTarget> PathFileStore::find(const FileSelection& selection) {
     for (const auto& other : found) {
       if (other != relative && relative.rfind(other + "/", 0) == 0) covered = true;
     }
-    if (!covered) targets.push_back(measure(root, relative));
+    if (!covered) targets.push_back(measure(root, relative, selection.kept_paths));
   }
   return targets;
 }
@@ -154,13 +174,14 @@ void PathFileStore::remove(const FileSelection& selection, const std::vector<std
       const PathVerdict verdict = judge_tenant_folder(relative, facts);
       if (verdict == PathVerdict::missing) continue;
       if (verdict != PathVerdict::ok) throw GuardRefusal(kBackend, (root / relative).string() + ": " + clearml_purge::describe(verdict));
-    } else if (!check_inside_root(root, relative)) {
-      continue;
+    } else {
+      // Only inside the tenant's own folders, whatever a manifest says.
+      if (!owning_folder(relative, selection.own_folders())) {
+        throw GuardRefusal(kBackend, "'" + relative + "' is not inside a folder of the tenant's own tasks or models");
+      }
+      if (!check_inside_root(root, relative)) continue;
     }
-    std::error_code ec;
-    // remove_all deletes symbolic links found inside, never what they point to.
-    fs::remove_all(root / relative, ec);
-    if (ec) throw BackendError(kBackend, "cannot delete " + (root / relative).string() + ": " + ec.message());
+    remove_except(root, relative, selection.kept_paths);
   }
 }
 
@@ -176,13 +197,17 @@ void PathFileStore::for_each_file(const FileSelection& selection, const std::vec
     const fs::path path = root / relative;
     std::error_code ec;
     if (fs::is_regular_file(fs::symlink_status(path, ec))) {
-      files[fs::relative(path, root).string()] = static_cast<std::int64_t>(fs::file_size(path, ec));
+      if (!selection.kept_paths.count(relative)) {
+        files[fs::relative(path, root).string()] = static_cast<std::int64_t>(fs::file_size(path, ec));
+      }
       continue;
     }
     for (fs::recursive_directory_iterator it(path, fs::directory_options::none, ec), end; !ec && it != end;
          it.increment(ec)) {
       if (it->is_symlink(ec) || !it->is_regular_file(ec)) continue;
-      files[fs::relative(it->path(), root).string()] = static_cast<std::int64_t>(it->file_size(ec));
+      const std::string file = fs::relative(it->path(), root).string();
+      if (holds_kept_path(file, selection.kept_paths)) continue;  // kept: not deleted, not backed up
+      files[file] = static_cast<std::int64_t>(it->file_size(ec));
     }
     if (ec) throw BackendError(kBackend, "cannot list " + path.string() + ": " + ec.message());
   }

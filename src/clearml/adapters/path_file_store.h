@@ -27,7 +27,12 @@ class PathFileStore : public FileStore {
   // Refuses (GuardRefusal) unless every component of root/relative below the root is a real
   // directory or the final entry, none of them a symbolic link. Returns false if it is missing.
   bool check_inside_root(const std::filesystem::path& root, const std::string& relative) const;
-  FileTarget measure(const std::filesystem::path& root, const std::string& relative) const;
+  // Files and bytes below root/relative, without the kept paths.
+  FileTarget measure(const std::filesystem::path& root, const std::string& relative,
+                     const std::set<std::string>& kept) const;
+  // remove_all of root/relative, except the kept paths below it (and the folders leading to them).
+  void remove_except(const std::filesystem::path& root, const std::string& relative,
+                     const std::set<std::string>& kept) const;
 
   std::filesystem::path root_;
 };

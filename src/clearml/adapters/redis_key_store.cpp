@@ -93,6 +93,15 @@ std::vector<std::string> RedisKeyStore::scan(int db, const std::string& match) {
   return keys;
 }
 
+bool RedisKeyStore::exists(int db, const std::string& key) {
+  select(db);
+  auto reply = connection_->command({"EXISTS", key});
+  if (reply->type != REDIS_REPLY_INTEGER) {
+    throw BackendError(kBackend, "EXISTS failed" + (reply->type == REDIS_REPLY_ERROR ? ": " + std::string(reply->str, reply->len) : std::string()));
+  }
+  return reply->integer > 0;
+}
+
 std::optional<std::string> RedisKeyStore::get_string(int db, const std::string& key) {
   select(db);
   auto reply = connection_->command({"GET", key});

@@ -14,6 +14,7 @@ class RedisKeyStore : public KeyStore {
 
   std::string endpoint() const override;
   std::vector<std::string> scan(int db, const std::string& match) override;
+  bool exists(int db, const std::string& key) override;
   std::optional<std::string> get_string(int db, const std::string& key) override;
   std::optional<KeyDump> dump(int db, const std::string& key) override;
   std::int64_t unlink(int db, const std::vector<std::string>& keys) override;

@@ -42,13 +42,23 @@ const std::vector<std::string>& system_user_ids() {
   return ids;
 }
 
+std::string escape_redis_glob(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
 std::vector<RedisKeySelector> tenant_redis_selectors(const std::string& tenant_id,
                                                      const std::vector<std::string>& queue_ids,
                                                      const RedisDbs& dbs) {
-  const std::string& cid = tenant_id;
+  const std::string cid = escape_redis_glob(tenant_id);
   std::vector<RedisKeySelector> selectors{
       {dbs.workers, "worker_" + cid + "_*"},
-      {dbs.workers, "workers_" + cid},
+      {dbs.workers, "workers_" + tenant_id, RedisValueCheck::none, true},
       {dbs.workers, "workers.tags_" + cid + "_*"},
       {dbs.workers, "workers.systemtags_" + cid + "_*"},
       {dbs.workers, "serving_container_" + cid + "_*"},
@@ -59,7 +69,7 @@ std::vector<RedisKeySelector> tenant_redis_selectors(const std::string& tenant_i
       {dbs.apiserver, "modelmetadata_values_" + cid + "_*"},
   };
   for (const auto& queue_id : queue_ids) {
-    selectors.push_back({dbs.apiserver, "queue_metrics_" + queue_id});
+    selectors.push_back({dbs.apiserver, "queue_metrics_" + queue_id, RedisValueCheck::none, true});
   }
   selectors.push_back({dbs.fileserver, "token_*", RedisValueCheck::token_of_company});
   return selectors;

@@ -54,12 +54,19 @@ enum class RedisValueCheck { none, token_of_company };
 
 struct RedisKeySelector {
   int db;
-  std::string match;  // a SCAN MATCH glob built from a validated id: no glob characters inside ids
+  // exact: the name of one key (looked up, never matched). Otherwise a SCAN MATCH glob in which every
+  // id is escaped (escape_redis_glob), so no value read from a backend can widen it.
+  std::string match;
   RedisValueCheck check = RedisValueCheck::none;
+  bool exact = false;
 };
 
+// Escapes the glob characters of Redis MATCH patterns: '*', '?', '[', ']' and '\'.
+std::string escape_redis_glob(const std::string& text);
+
 // Every key family of section 5 for this tenant; queue_metrics_<queue id> needs the queue ids
-// harvested from Mongo before the queues were deleted.
+// harvested from Mongo before the queues were deleted. Keys whose whole name is known (workers_<id>,
+// queue_metrics_<queue id>) are exact selectors.
 std::vector<RedisKeySelector> tenant_redis_selectors(const std::string& tenant_id,
                                                      const std::vector<std::string>& queue_ids,
                                                      const RedisDbs& dbs);

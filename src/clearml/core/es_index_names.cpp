@@ -16,15 +16,18 @@ std::string regex_escape(const std::string& text) {
 }
 }  // namespace
 
+bool can_own_indices(const std::string& tenant_id) { return !tenant_id.empty() && !has_upper_case(tenant_id); }
+
 std::vector<std::string> tenant_index_patterns(const std::string& tenant_id) {
-  const std::string cid = lower_case(tenant_id);
+  if (!can_own_indices(tenant_id)) return {};
+  const std::string& cid = tenant_id;
   return {"events-*-" + cid, "worker_stats_" + cid + "_*", "queue_metrics_" + cid + "_*",
           "serving_stats_" + cid + "_*"};
 }
 
 bool is_tenant_index_name(const std::string& name, const std::string& tenant_id) {
-  const std::string cid = regex_escape(lower_case(tenant_id));
-  if (cid.empty()) return false;
+  if (!can_own_indices(tenant_id)) return false;
+  const std::string cid = regex_escape(tenant_id);
   const std::regex events("events-(log|plot|training_debug_image|training_stats_scalar|training_stats_vector)-" + cid);
   const std::regex monthly("(worker_stats|queue_metrics|serving_stats)_" + cid + "_[0-9]{4}-[0-9]{2}");
   return std::regex_match(name, events) || std::regex_match(name, monthly);

@@ -47,6 +47,8 @@ Manifest merge_manifests(const Manifest& stored, const Manifest& fresh) {
   unite(merged.es_indices, fresh.es_indices);
   unite(merged.public_item_ids, fresh.public_item_ids);
   unite(merged.fileserver_targets, fresh.fileserver_targets);
+  merged.company_document_seen = stored.company_document_seen || fresh.company_document_seen;
+  unite(merged.unverified, fresh.unverified);
   for (const auto& [name, count] : fresh.document_counts) {
     auto& slot = merged.document_counts[name];
     slot = std::max(slot, count);
@@ -73,6 +75,8 @@ nlohmann::json manifest_to_json(const Manifest& m) {
       {"public_item_ids", m.public_item_ids},
       {"fileserver_targets", m.fileserver_targets},
       {"document_counts", m.document_counts},
+      {"company_document_seen", m.company_document_seen},
+      {"unverified", m.unverified},
   };
 }
 
@@ -96,6 +100,8 @@ Manifest manifest_from_json(const nlohmann::json& json) {
     m.es_indices = string_set(json, "es_indices");
     m.public_item_ids = string_set(json, "public_item_ids");
     m.fileserver_targets = string_set(json, "fileserver_targets");
+    m.company_document_seen = json.value("company_document_seen", false);
+    m.unverified = string_set(json, "unverified");
     if (json.contains("document_counts")) {
       m.document_counts = json.at("document_counts").get<std::map<std::string, std::int64_t>>();
     }

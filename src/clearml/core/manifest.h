@@ -32,6 +32,12 @@ struct Manifest {
   std::set<std::string> public_item_ids;       // "backend.task/<id>": published from this tenant
   std::set<std::string> fileserver_targets;    // what the fileserver step deletes (paths or names)
   std::map<std::string, std::int64_t> document_counts;  // "backend.task" -> largest count seen
+  // A run saw the company document with exactly this id (an id not in the server's form is
+  // purged only then; the manifest carries it past the deletion of that document).
+  bool company_document_seen = false;
+  // Written by a run that found the company gone and no manifest: what it could not verify. A
+  // manifest holding this keeps every later run incomplete until the original manifest is used.
+  std::set<std::string> unverified;
 };
 
 class ManifestConflict : public std::runtime_error {

@@ -76,6 +76,7 @@ Options options_from_environment(const std::map<std::string, std::string>& env) 
   o.api_access_key = env_or(env, "CLEARML_API_ACCESS_KEY", "");
   o.api_secret_key = env_or(env, "CLEARML_API_SECRET_KEY", "");
   o.fileserver_token = env_or(env, "CLEARML_FILESERVER_TOKEN", "");
+  o.state_dir = env_or(env, "CLEARML_PURGE_STATE_DIR", "/var/lib/clearml-purge");
   return o;
 }
 
@@ -87,6 +88,12 @@ const std::map<std::string, ValueSetter>& value_flags() {
       {"--tenant", [](Options& o, const std::string& v) { o.tenant_id = v; o.tenant_given = true; }},
       {"--name", [](Options& o, const std::string& v) { o.expected_name = v; }},
       {"--manifest", [](Options& o, const std::string& v) { o.manifest_path = v; }},
+      {"--state-dir",
+       [](Options& o, const std::string& v) {
+         if (v.empty()) throw UsageError{"--state-dir needs a directory"};
+         o.state_dir = v;
+         o.manifest_in_state_dir = true;  // given explicitly; checked against --manifest below
+       }},
       {"--protect-company", [](Options& o, const std::string& v) { o.protected_company_ids.push_back(v); }},
       {"--public-items", [](Options& o, const std::string& v) { o.public_items = parse_policy("--public-items", v); }},
       {"--unknown-collections",
@@ -168,7 +175,13 @@ void check_consistency(Options& o) {
     throw UsageError{"--backup-files needs --fileserver-path: the fileserver HTTP API cannot read folders"};
   }
   if (!o.fileserver_url.empty()) o.files_url_prefixes.push_back(o.fileserver_url);
-  if (o.manifest_path.empty()) o.manifest_path = "clearml-purge-" + o.tenant_id + ".manifest.json";
+  if (o.manifest_in_state_dir && !o.manifest_path.empty()) {
+    throw UsageError{"give --manifest FILE or --state-dir DIR, not both"};
+  }
+  if (o.manifest_path.empty()) {
+    o.manifest_in_state_dir = true;
+    o.manifest_path = o.state_dir + "/" + o.tenant_id + ".manifest.json";
+  }
 }
 
 }  // namespace
@@ -179,7 +192,7 @@ const std::vector<std::string>& environment_variables() {
       "CLEARML_ELASTIC_SERVICE_HOST", "CLEARML_ELASTIC_SERVICE_PORT", "CLEARML_ELASTIC_SERVICE_USERNAME",
       "CLEARML_ELASTIC_SERVICE_PASSWORD", "CLEARML_REDIS_SERVICE_HOST", "CLEARML_REDIS_SERVICE_PORT",
       "CLEARML_REDIS_SERVICE_PASSWORD", "CLEARML_FILES_HOST", "CLEARML_API_HOST", "CLEARML_API_ACCESS_KEY",
-      "CLEARML_API_SECRET_KEY", "CLEARML_FILESERVER_TOKEN",
+      "CLEARML_API_SECRET_KEY", "CLEARML_FILESERVER_TOKEN", "CLEARML_PURGE_STATE_DIR",
   };
   return names;
 }
@@ -248,7 +261,11 @@ Tenant and safety:
   --public-items POLICY      public items published from the tenant: refuse (default), keep, delete
   --unknown-collections POLICY  tenant documents in collections not known to clearml-purge:
                              refuse (default), keep, delete
-  --manifest FILE            manifest path (default ./clearml-purge-<tenant>.manifest.json)
+  --state-dir DIR            where the manifest lives: DIR/<tenant>.manifest.json (default
+                             $CLEARML_PURGE_STATE_DIR, else /var/lib/clearml-purge, created 0700).
+                             It must outlive this process; --yes refuses to start unless the
+                             manifest can be written and synced there
+  --manifest FILE            the manifest file itself, instead of --state-dir
   --backup DIR               before the first delete, export everything the run deletes to
                              DIR/<tenant id>/ (created 0700): Mongo documents as canonical Extended
                              JSON lines, the index listing, Redis keys with their DUMP payloads, the

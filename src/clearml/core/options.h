@@ -24,7 +24,12 @@ struct Options {
   std::vector<std::string> protected_company_ids;  // always holds the default company
   ItemsPolicy public_items = ItemsPolicy::refuse;
   ItemsPolicy unknown_collections = ItemsPolicy::refuse;
-  std::string manifest_path;  // default: ./clearml-purge-<tenant>.manifest.json
+  // The manifest must outlive the process (a pod's working directory does not): by default it is
+  // <state_dir>/<tenant>.manifest.json, the state directory from --state-dir, $CLEARML_PURGE_STATE_DIR
+  // or /var/lib/clearml-purge. --manifest FILE names the file itself.
+  std::string state_dir;
+  bool manifest_in_state_dir = false;
+  std::string manifest_path;
   long timeout_ms = 10000;
   bool progress = true;  // shown only when stderr is a terminal
 

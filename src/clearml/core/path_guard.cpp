@@ -86,4 +86,39 @@ std::optional<std::string> task_folder_prefix(std::string_view relative_path, co
   return std::nullopt;
 }
 
+bool is_own_folder_name(std::string_view name, const std::set<std::string>& entity_ids) {
+  if (entity_ids.count(std::string(name))) return true;
+  return is_task_folder_name(name, entity_ids);
+}
+
+std::optional<std::string> owning_folder(std::string_view relative_path, const OwnFolders& own) {
+  auto normal = normalize_relative_path(relative_path);
+  if (!normal) return std::nullopt;
+  const std::string_view rest(*normal);
+  if (own.enterprise) {
+    if (own.tenant_id.empty() || !is_same_or_below(rest, own.tenant_id)) return std::nullopt;
+    return own.tenant_id;
+  }
+  std::size_t pos = 0;
+  while (pos <= rest.size()) {
+    std::size_t end = rest.find('/', pos);
+    if (end == std::string_view::npos) end = rest.size();
+    if (is_own_folder_name(rest.substr(pos, end - pos), own.entity_ids)) return std::string(rest.substr(0, end));
+    pos = end + 1;
+  }
+  return std::nullopt;
+}
+
+bool is_same_or_below(std::string_view path, std::string_view folder) {
+  if (folder.empty()) return false;
+  return path == folder || (path.size() > folder.size() && path.substr(0, folder.size()) == folder && path[folder.size()] == '/');
+}
+
+bool holds_kept_path(std::string_view target, const std::set<std::string>& kept) {
+  for (const auto& path : kept) {
+    if (is_same_or_below(path, target)) return true;
+  }
+  return false;
+}
+
 }  // namespace clearml_purge

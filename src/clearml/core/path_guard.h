@@ -47,4 +47,26 @@ bool is_task_folder_name(std::string_view name, const std::set<std::string>& tas
 // True when candidate equals root or lies below it, comparing whole components.
 bool is_within(std::string_view canonical_root, std::string_view canonical_candidate);
 
+// The folders a tenant owns on the fileserver, derived from its own exact ids only: enterprise
+// <root>/<tenant id>; open source the folders named after one of its task or model ids
+// ("<name>.<id>", as the SDK names task folders, or "<id>").
+struct OwnFolders {
+  bool enterprise = true;
+  std::string tenant_id;
+  std::set<std::string> entity_ids;  // open source: the tenant's task and model ids (server form)
+};
+
+// A folder name that is one of the tenant's task or model folders: "<id>" or "<anything>.<id>".
+bool is_own_folder_name(std::string_view name, const std::set<std::string>& entity_ids);
+
+// The tenant's own folder holding this relative path (the path itself when it is one), as the
+// shortest such prefix; nullopt when the path is not inside one: referenced, not owned, kept.
+std::optional<std::string> owning_folder(std::string_view relative_path, const OwnFolders& own);
+
+// path equals folder or lies below it (relative paths, whole components).
+bool is_same_or_below(std::string_view path, std::string_view folder);
+
+// Some kept path equals target or lies below it: target cannot be deleted whole.
+bool holds_kept_path(std::string_view target, const std::set<std::string>& kept);
+
 }  // namespace clearml_purge

@@ -70,6 +70,11 @@ struct Plan {
   bool fileserver_enabled = false;
   std::string fileserver_description;
   std::vector<FileTarget> file_targets;
+  // Fileserver paths the tenant's documents (or an earlier manifest) reference outside its own
+  // folders: never deleted, listed in the plan and the report.
+  std::vector<std::string> files_not_owned;
+  // Files of public items kept with --public-items=keep, inside folders that are deleted around them.
+  std::vector<std::string> files_kept_for_public_items;
 
   bool redis_enabled = false;
   std::string redis_endpoint;
@@ -82,6 +87,10 @@ struct Plan {
 
   std::vector<Refusal> refusals;
   std::vector<std::string> warnings;
+  // The company is gone and no manifest was found (or the manifest was rebuilt without the
+  // original): what cannot be verified. Non-empty makes the run incomplete (exit 3).
+  std::vector<std::string> unverified;
+  std::string manifest_path;  // where the manifest is (or would be) written
 
   std::int64_t tenant_documents() const;
   std::int64_t unknown_documents() const;

@@ -19,7 +19,11 @@ std::optional<Refusal> refuse_tenant_id(const std::string& tenant_id, bool allow
     return Refusal{"bad_id", (boost::format("'%1%': %2%") % tenant_id % describe(problem)).str(),
                    "copy the id from system.get_companies or the company collection"};
   }
-  if (std::find(protected_company_ids.begin(), protected_company_ids.end(), tenant_id) != protected_company_ids.end()) {
+  // Ignoring case: an upper-cased default company id names the same Elasticsearch indices, and a
+  // protected company is never worth the doubt.
+  const bool is_protected = std::any_of(protected_company_ids.begin(), protected_company_ids.end(),
+                                        [&](const std::string& id) { return equals_ignoring_case(id, tenant_id); });
+  if (is_protected) {
     return Refusal{"protected_company",
                    (boost::format("'%1%' is protected: the server's default company or a --protect-company") % tenant_id).str(),
                    "the default company holds the server's own users and is re-created at start-up; it is never purged"};
@@ -32,6 +36,28 @@ std::vector<Refusal> evaluate_refusals(const RefusalInputs& in) {
   if (auto id_refusal = refuse_tenant_id(in.tenant_id, in.allow_nonstandard_id, in.protected_company_ids)) {
     out.push_back(*id_refusal);
     return out;  // nothing else is meaningful for an id we will not use
+  }
+  const bool exact_company_known = in.company_found || (in.manifest_present && in.company_seen_before);
+  if (!is_standard_tenant_id(in.tenant_id) && !exact_company_known) {
+    out.push_back({"nonstandard_id_without_company",
+                   (boost::format("'%1%' is not in the form the server generates (32 lower-case hex digits) and there "
+                                  "is no company document with exactly this id") % in.tenant_id).str(),
+                   "--allow-nonstandard-id acts only on a company that exists with exactly this id; copy the id "
+                   "from the company collection"});
+  }
+  if (!in.case_twins.empty() && !exact_company_known) {
+    out.push_back({"case_twin",
+                   (boost::format("'%1%' differs from the existing company '%2%' only in letter case, and no company "
+                                  "document has exactly '%1%'") % in.tenant_id % in.case_twins.front()).str(),
+                   "ids are compared exactly; check that you have the right id (leftovers of a removed tenant whose "
+                   "id has a case twin must be cleaned by hand)"});
+  }
+  for (const auto& where : in.malformed_entity_ids) {
+    out.push_back({"malformed_entity_id",
+                   (boost::format("%1% has an id that is not in the form the server generates (32 lower-case hex "
+                                  "digits)") % where).str(),
+                   "queue, task and model ids become Redis keys and folder names; inspect that document (or "
+                   "manifest) and fix or remove it by hand, then run again"});
   }
   if (!in.company_found && !in.manifest_present && !in.company_missing_ok) {
     out.push_back({"company_not_found",

@@ -34,6 +34,13 @@ struct RefusalInputs {
   ItemsPolicy public_items = ItemsPolicy::refuse;
   std::int64_t unknown_collection_documents = 0;
   ItemsPolicy unknown_collections = ItemsPolicy::refuse;
+  // An earlier run saw the company document with exactly this id (from its manifest).
+  bool company_seen_before = false;
+  // Other company documents whose id equals this one ignoring letter case.
+  std::vector<std::string> case_twins;
+  // Queue, task or model ids not in the server's form, each with where it was read:
+  // "backend.queue document '*'", "manifest m.json queue_ids entry '*'".
+  std::vector<std::string> malformed_entity_ids;
 };
 
 std::vector<Refusal> evaluate_refusals(const RefusalInputs& in);

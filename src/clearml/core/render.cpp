@@ -46,6 +46,29 @@ void render_backup_plan(std::ostringstream& out, const BackupPlan& backup) {
   }
 }
 
+void render_list(std::ostringstream& out, const std::vector<std::string>& items, const std::string& suffix) {
+  for (std::size_t i = 0; i < items.size() && i < kExternalUrlsShown; ++i) out << "  " << items[i] << suffix << "\n";
+  if (items.size() > kExternalUrlsShown) out << boost::format("  ... and %1% more\n") % (items.size() - kExternalUrlsShown);
+}
+
+void render_kept_files(std::ostringstream& out, const std::vector<std::string>& for_public_items,
+                       const std::vector<std::string>& not_owned) {
+  render_list(out, for_public_items, "  (kept: file of a public item, --public-items=keep)");
+  if (!not_owned.empty()) {
+    out << "  Referenced by the tenant outside its own folders (referenced, not owned, kept):\n";
+    render_list(out, not_owned, "");
+  }
+}
+
+void render_unverified(std::ostringstream& out, const std::vector<std::string>& unverified, const std::string& manifest) {
+  if (unverified.empty()) return;
+  out << "Incomplete: manifest missing. The company is gone and the manifest of the earlier run was not found\n"
+      << "(" << manifest << "), so these could not be verified:\n";
+  for (const auto& item : unverified) out << "  - " << item << "\n";
+  out << "  Pass the earlier run's manifest with --manifest (or its --state-dir) to finish; if it is lost for good,\n"
+      << "  clean these by hand, then remove " << manifest << ".\n";
+}
+
 }  // namespace
 
 std::string human_bytes(std::int64_t bytes) {
@@ -119,6 +142,7 @@ std::string render_plan_text(const Plan& plan, bool will_act) {
         out << boost::format("  %-48s %8d files  %s\n") % t.target % t.files % human_bytes(t.bytes);
       }
     }
+    render_kept_files(out, plan.files_kept_for_public_items, plan.files_not_owned);
   }
 
   out << "\nRedis";
@@ -149,6 +173,10 @@ std::string render_plan_text(const Plan& plan, bool will_act) {
   if (plan.backup.enabled && !plan.nothing_left()) render_backup_plan(out, plan.backup);
 
   for (const auto& warning : plan.warnings) out << "\nwarning: " << warning << "\n";
+  if (!plan.unverified.empty()) {
+    out << "\n";
+    render_unverified(out, plan.unverified, plan.manifest_path);
+  }
   if (!plan.refusals.empty()) {
     out << "\nRefused:\n";
     for (const auto& r : plan.refusals) out << "  - " << r.message << "\n    hint: " << r.hint << "\n";
@@ -190,12 +218,15 @@ nlohmann::json plan_to_json(const Plan& plan) {
       {"elasticsearch", {{"enabled", plan.es_enabled}, {"endpoint", plan.es_endpoint}, {"version", plan.es_version},
                          {"indices", indices}, {"unrecognized", plan.es_unrecognized}}},
       {"fileserver", {{"enabled", plan.fileserver_enabled}, {"description", plan.fileserver_description},
-                      {"targets", files}}},
+                      {"targets", files}, {"not_owned_kept", plan.files_not_owned},
+                      {"kept_for_public_items", plan.files_kept_for_public_items}}},
       {"redis", {{"enabled", plan.redis_enabled}, {"endpoint", plan.redis_endpoint}, {"selectors", redis},
                  {"total_keys", plan.redis_key_count()}}},
       {"urls_by_storage", plan.urls_by_storage},
       {"external_urls", plan.external_urls},
       {"warnings", plan.warnings},
+      {"unverified", plan.unverified},
+      {"manifest", plan.manifest_path},
       {"refusals", refusals},
       {"nothing_left", plan.nothing_left()},
       {"backup", plan.backup.enabled
@@ -229,14 +260,22 @@ std::string render_report_text(const RunReport& report) {
   if (!report.external_urls.empty()) {
     out << boost::format("External storage not deleted: %1% URL(s), listed in the manifest\n") % report.external_urls.size();
   }
+  if (!report.files_not_owned.empty()) {
+    out << boost::format("Fileserver files referenced outside the tenant's own folders (referenced, not owned, kept): %1%\n") %
+               report.files_not_owned.size();
+    render_list(out, report.files_not_owned, "");
+  }
   for (const auto& note : report.notes) out << "note: " << note << "\n";
+  render_unverified(out, report.unverified, report.manifest_path);
   if (!report.manifest_path.empty()) out << "Manifest: " << report.manifest_path << "\n";
   if (report.backup) {
     out << "Backup: " << report.backup->directory << "/ (" << describe_backup_counts(report.backup->counts)
         << (report.backup->merged_into_existing ? "; merged into the backup of the interrupted run" : "") << ")\n";
   }
   out << boost::format("Result: %1% (exit code %2%)\n") %
-             (report.exit_code == ExitCode::success ? "complete" : "partial, run again to finish") %
+             (report.exit_code == ExitCode::success ? "complete"
+              : !report.unverified.empty()          ? "incomplete: manifest missing"
+                                                    : "partial, run again to finish") %
              to_int(report.exit_code);
   return out.str();
 }
@@ -257,6 +296,8 @@ nlohmann::json report_to_json(const RunReport& report) {
       {"steps", steps},
       {"leftovers", leftovers},
       {"external_urls", report.external_urls},
+      {"files_not_owned_kept", report.files_not_owned},
+      {"unverified", report.unverified},
       {"notes", report.notes},
       {"backup", report.backup ? nlohmann::json{{"directory", report.backup->directory},
                                                 {"merged_into_existing", report.backup->merged_into_existing},

@@ -13,6 +13,7 @@ std::string_view step_status_name(StepStatus status) {
 }
 
 ExitCode judge_run(const RunReport& report) {
+  if (!report.unverified.empty()) return ExitCode::partial;
   for (const auto& step : report.steps) {
     if (step.status == StepStatus::failed || step.status == StepStatus::not_run) return ExitCode::partial;
   }

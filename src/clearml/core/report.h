@@ -43,12 +43,17 @@ struct RunReport {
   std::vector<StepOutcome> steps;
   std::vector<Leftover> leftovers;
   std::vector<std::string> external_urls;  // reported, never deleted
+  std::vector<std::string> files_not_owned;  // fileserver paths referenced outside the tenant's folders: kept
+  // The company was gone and no manifest of the earlier run was found: what could not be verified.
+  // Non-empty: the run is incomplete ("manifest missing"), never a success.
+  std::vector<std::string> unverified;
   std::vector<std::string> notes;
   std::optional<BackupReport> backup;  // with --backup, once it was written
   ExitCode exit_code = ExitCode::success;
 };
 
-// partial when a step failed or verification found leftovers, else success.
+// partial when a step failed, verification found leftovers or something could not be verified
+// (manifest missing), else success.
 ExitCode judge_run(const RunReport& report);
 
 }  // namespace clearml_purge

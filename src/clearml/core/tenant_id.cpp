@@ -38,6 +38,16 @@ std::string describe(TenantIdProblem problem) {
   return "invalid tenant id";
 }
 
+bool is_server_entity_id(std::string_view id) { return is_standard_tenant_id(id); }
+
+bool equals_ignoring_case(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && lower_case(a) == lower_case(b);
+}
+
+bool has_upper_case(std::string_view text) {
+  return std::any_of(text.begin(), text.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+}
+
 std::string lower_case(std::string_view text) {
   std::string out(text);
   std::transform(out.begin(), out.end(), out.begin(),

@@ -27,7 +27,16 @@ TenantIdProblem check_tenant_id(std::string_view id, bool allow_nonstandard);
 
 std::string describe(TenantIdProblem problem);
 
-// Elasticsearch index names are lower-case; ClearML lower-cases the company id in them.
+// The form the server generates for task, model, queue and project ids (uuid4().hex): 32 lower-case
+// hex digits. Ids read from Mongo or a manifest that reach a Redis key, a folder name or a pattern
+// must have it; anything else is refused, never escaped into meaning something else.
+bool is_server_entity_id(std::string_view id);
+
+// Case-insensitive equality (ASCII): how two company ids could be confused where names are
+// lower-cased (Elasticsearch) or compared loosely. Everything the purge deletes compares exactly.
+bool equals_ignoring_case(std::string_view a, std::string_view b);
+bool has_upper_case(std::string_view text);
+
 std::string lower_case(std::string_view text);
 
 }  // namespace clearml_purge

@@ -7,6 +7,7 @@
 #include "adapters/backend_error.h"
 #include "core/es_index_names.h"
 #include "core/mongo_deletion_order.h"
+#include "core/path_guard.h"
 #include "purge/tenant_backup.h"
 
 namespace clearml_purge {
@@ -129,7 +130,11 @@ std::vector<Leftover> TenantPurge::verify(const Survey& survey, std::vector<std:
   if (backends_.fileserver) {
     if (backends_.fileserver->can_verify()) {
       for (const auto& target : backends_.fileserver->find(survey.file_selection)) {
-        if (target.exists) leftovers.push_back({"fileserver " + target.target, target.files > 0 ? target.files : 1});
+        // A folder left only around kept files of public items is done.
+        const bool only_kept = target.files == 0 && holds_kept_path(target.target, survey.file_selection.kept_paths);
+        if (target.exists && !only_kept) {
+          leftovers.push_back({"fileserver " + target.target, target.files > 0 ? target.files : 1});
+        }
       }
     } else {
       notes.push_back("the fileserver HTTP API cannot list folders: its deletion was not re-checked");
@@ -165,6 +170,8 @@ RunReport TenantPurge::execute(Survey& survey) {
   report.manifest_path = manifest_file_.path();
   report.resumed = survey.plan.manifest_present;
   report.external_urls = survey.plan.external_urls;
+  report.files_not_owned = survey.plan.files_not_owned;
+  report.unverified = survey.plan.unverified;
   for (Step step : kStepOrder) report.steps.push_back({step, StepStatus::not_run, ""});
 
   if (survey.plan.nothing_left()) {

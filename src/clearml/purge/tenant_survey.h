@@ -18,6 +18,7 @@ struct Survey {
   Manifest manifest;  // the stored manifest (if any) merged with this harvest
   std::vector<CollectionRef> unknown_collections;  // holding tenant documents
   FileSelection file_selection;
+  std::set<std::string> public_item_urls;  // URLs of public items published from the tenant
 };
 
 class TenantSurvey {
@@ -32,12 +33,22 @@ class TenantSurvey {
   std::vector<CollectionCount> count_tenant_documents();
   std::vector<RedisCount> count_redis_keys(const std::vector<std::string>& queue_ids,
                                            std::vector<std::pair<int, std::string>>* keys_out = nullptr);
-  FileSelection file_selection(const Manifest& manifest) const;
+  // What the fileserver step may touch: the tenant's own folders (from its own exact ids), the
+  // referenced files inside them, and the public items' files it must keep. Referenced paths
+  // outside its own folders go to not_owned.
+  FileSelection file_selection(const Manifest& manifest, const std::set<std::string>& public_item_urls,
+                               std::vector<std::string>* not_owned = nullptr) const;
 
  private:
   // --backup: judges DIR (read-only) and says what would be written.
   void plan_backup(Plan& plan);
-  void harvest_mongo(Manifest& manifest);
+  // --yes refuses to start unless the manifest can be written and synced where it belongs.
+  void plan_manifest_location(Plan& plan);
+  // Ids that become keys and folder names must have the server's form; others are recorded in
+  // malformed (with the document they came from) and left out.
+  void harvest_mongo(Manifest& manifest, std::set<std::string>& public_item_urls, std::vector<std::string>& malformed);
+  // What cannot be verified when the company is gone and no manifest of an earlier run is at hand.
+  std::vector<std::string> unverifiable_without_manifest() const;
   void harvest_elasticsearch(Manifest& manifest, const std::vector<IndexEntry>& indices);
 
   Backends backends_;

@@ -1,5 +1,6 @@
 #include "tenant_dataset.h"
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -63,12 +64,13 @@ class Seeder {
   }
 
   // Marks every directory from `relative` down (inclusive) as going with the victim.
-  void victim_dirs_below(const std::string& relative) {
+  void victim_dirs_below(const std::string& relative) { dirs_below(relative, data_.victim_keys); }
+  void dirs_below(const std::string& relative, std::set<std::string>& keys) {
     for (auto it = fs::recursive_directory_iterator(fs::path(env_.fileserver_root) / relative);
          it != fs::recursive_directory_iterator(); ++it) {
-      if (it->is_directory()) data_.victim_keys.insert("dir " + fs::relative(it->path(), env_.fileserver_root).string());
+      if (it->is_directory()) keys.insert("dir " + fs::relative(it->path(), env_.fileserver_root).string());
     }
-    data_.victim_keys.insert("dir " + relative);
+    keys.insert("dir " + relative);
   }
 
   void tenant(SeededTenant& t, bool is_victim, const SeedOptions& options) {
@@ -146,6 +148,7 @@ class Seeder {
       file("Renamed Project/old-name." + t.task_ids[2] + "/metrics/m.png", "moved task of " + t.name, keys);
       if (is_victim) victim_dirs_below("Renamed Project/old-name." + t.task_ids[2]);
       file("models/" + t.model_ids[0] + "/model.pt", "weights of " + t.name, keys);
+      if (is_victim) victim_dirs_below("models/" + t.model_ids[0]);  // the model's own folder
     }
 
     // Redis.
@@ -157,6 +160,31 @@ class Seeder {
     redis(0, {"SET", "hyperparam_values_" + id + "_p1", "[]", "EX", "3600"}, keys);
     redis(0, {"SET", "queue_metrics_" + t.queue_ids[0], "{\"len\": 3}"}, keys);
     redis(8, {"SET", "token_" + data_.run + t.name, json{{"company", id}, {"user", t.user_ids[0]}}.dump(), "EX", "3600"}, keys);
+  }
+
+  // The victim's id in upper case: a company of its own (the server stores ids as given). It has no
+  // Elasticsearch indices: ClearML lower-cases ids in index names, which would be the victim's.
+  void twin(SeededTenant& t, const SeedOptions& options) {
+    const std::string& id = t.id;
+    std::set<std::string>* keys = &data_.twin_keys;
+    if (options.twin_company) mongo(false, "company", {{"_id", id}, {"name", t.name}}, keys);
+    mongo(false, "task", {{"_id", t.task_ids[0]}, {"company", id}, {"name", "twin task"}}, keys);
+    mongo(false, "queue", {{"_id", t.queue_ids[0]}, {"company", id}, {"name", "twin queue"}}, keys);
+    mongo(true, "user", {{"_id", t.user_ids[0]}, {"company", id}, {"role", "user"},
+                         {"credentials", json::array({{{"key", "KT" + t.user_ids[0].substr(0, 8)}, {"secret", "ST"}}})}},
+          keys);
+    if (options.layout == FileLayout::enterprise) {
+      file(id + "/TwinProj/data.bin", "data of the twin", keys);
+      dirs_below(id, *keys);
+    } else {
+      file("TwinProj/run." + t.task_ids[0] + "/artifacts/a.bin", "data of the twin", keys);
+      dirs_below("TwinProj/run." + t.task_ids[0], *keys);
+    }
+    redis(4, {"ZADD", "workers_" + id, "1", "w1"}, keys);
+    redis(4, {"SET", "worker_" + id + "_" + t.user_ids[0] + "_w1", "{}", "EX", "3600"}, keys);
+    redis(0, {"SET", "tags_" + id + "_Task", "[]", "EX", "3600"}, keys);
+    redis(0, {"SET", "queue_metrics_" + t.queue_ids[0], "{\"len\": 1}"}, keys);
+    redis(8, {"SET", "token_" + data_.run + "twin", json{{"company", id}}.dump(), "EX", "3600"}, keys);
   }
 
   void refresh() { es_.refresh_all(); }  // real Elasticsearch: make the seeded documents visible
@@ -173,6 +201,8 @@ class Seeder {
     mongo(false, "company", {{"_id", data_.system_tenant.id}, {"name", "system-tenant"}}, nullptr);
     mongo(true, "user", {{"_id", random_hex_id()}, {"company", data_.system_tenant.id}, {"role", "system"}}, nullptr);
     file("examples/readme.txt", "public examples", nullptr);
+    // The default company's events: its id differs from any tenant's, upper-cased or not.
+    index_doc(std::string("events-log-") + kDefaultCompany, {{"task", "t"}, {"msg", "server"}}, nullptr);
     redis(0, {"ZADD", "revoked_tokens", "1", "t-" + data_.run}, nullptr);
     redis(8, {"SET", "token_" + data_.run + "default", json{{"company", kDefaultCompany}}.dump()}, nullptr);
   }
@@ -187,9 +217,9 @@ class Seeder {
   ElasticFixture es_;
 };
 
-SeededTenant make_tenant(const std::string& name) {
+SeededTenant make_tenant(const std::string& name, const std::string& id = random_hex_id()) {
   SeededTenant t;
-  t.id = random_hex_id();
+  t.id = id;
   t.name = name;
   t.task_ids = ids(3);
   t.model_ids = ids(2);
@@ -207,14 +237,22 @@ TenantDataset seed_dataset(TestEnvironment& env, const SeedOptions& options) {
   data.backend_db = "backend_" + data.run;
   data.auth_db = "auth_" + data.run;
   data.victim = make_tenant("acme");
-  data.survivor = make_tenant("globex");
+  // The survivor differs from the victim in the last character only.
+  std::string survivor_id = data.victim.id;
+  survivor_id.back() = survivor_id.back() == 'f' ? '0' : 'f';
+  data.survivor = make_tenant("globex", survivor_id);
   data.system_tenant = make_tenant("system");
+  std::string twin_id = data.victim.id;
+  for (auto& c : twin_id) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (twin_id == data.victim.id) twin_id[0] = 'A';  // all digits (1 in 2^32): make it differ in case anyway
+  data.twin = make_tenant("acme-twin", twin_id);
   Seeder seeder(env, data);
   seeder.shared();
   seeder.tenant(data.victim, true, options);
   seeder.tenant(data.survivor, false, options);
+  seeder.twin(data.twin, options);
   seeder.refresh();
-  for (const auto* t : {&data.victim, &data.survivor, &data.system_tenant}) {
+  for (const auto* t : {&data.victim, &data.survivor, &data.system_tenant, &data.twin}) {
     data.needles.push_back(t->id);
     for (const auto& q : t->queue_ids) data.needles.push_back(q);
   }
@@ -229,6 +267,7 @@ std::map<std::string, std::string> snapshot_all(TestEnvironment& env, const Tena
   ElasticFixture es(HttpFixture(env.es_url, env.es_user, env.es_password, env.es_ca_file));
   std::vector<std::string> patterns;
   for (const auto* t : {&data.victim, &data.survivor, &data.system_tenant}) patterns.push_back("*" + t->id + "*");
+  patterns.push_back(std::string("*") + kDefaultCompany + "*");
   all.merge(es.snapshot(patterns));
   RedisFixture redis(env.redis_host, env.redis_port);
   all.merge(redis.snapshot(data.needles, {"revoked_tokens"}));
@@ -245,6 +284,7 @@ void clean_external(TestEnvironment& env, const TenantDataset& data) {
   for (const auto* t : {&data.victim, &data.survivor, &data.system_tenant}) {
     for (const auto& index : es.indices("*" + t->id + "*")) es.delete_index(index);
   }
+  for (const auto& index : es.indices(std::string("events-log-") + kDefaultCompany)) es.delete_index(index);
   RedisFixture(env.redis_host, env.redis_port).delete_matching(data.needles);
 }
 

@@ -8,10 +8,20 @@ namespace {
 const std::string kId = "0123456789abcdef0123456789abcdef";
 }
 
-TEST(EsIndexNames, listing_patterns_cover_every_family_with_the_lower_cased_id) {
-  const auto patterns = tenant_index_patterns("ABCDEF");
-  EXPECT_EQ(patterns, (std::vector<std::string>{"events-*-abcdef", "worker_stats_abcdef_*", "queue_metrics_abcdef_*",
-                                                "serving_stats_abcdef_*"}));
+TEST(EsIndexNames, listing_patterns_cover_every_family_with_the_exact_id) {
+  const auto patterns = tenant_index_patterns("abcdef-1");
+  EXPECT_EQ(patterns, (std::vector<std::string>{"events-*-abcdef-1", "worker_stats_abcdef-1_*",
+                                                "queue_metrics_abcdef-1_*", "serving_stats_abcdef-1_*"}));
+}
+
+// Index names are lower-case: an id with an upper-case letter owns none (ClearML's lower-cased name
+// for it is another id's, the default company's for D1BD92A3...), so nothing is even listed.
+TEST(EsIndexNames, an_id_with_upper_case_letters_has_no_patterns_and_no_indices) {
+  EXPECT_TRUE(tenant_index_patterns("D1BD92A3B039400CBAFC60A7A5B1E52B").empty());
+  EXPECT_FALSE(can_own_indices("Abcdef"));
+  EXPECT_TRUE(can_own_indices("abcdef"));
+  EXPECT_FALSE(is_tenant_index_name("events-log-d1bd92a3b039400cbafc60a7a5b1e52b", "D1BD92A3B039400CBAFC60A7A5B1E52B"));
+  EXPECT_TRUE(split_listed_indices({"events-log-abcdef"}, "ABCDEF").deletable.empty());
 }
 
 TEST(EsIndexNames, recognises_every_index_clearml_writes) {
@@ -42,9 +52,12 @@ TEST(EsIndexNames, rejects_near_misses) {
   EXPECT_FALSE(is_tenant_index_name("events-log-", ""));
 }
 
-TEST(EsIndexNames, ids_are_matched_case_insensitively_like_clearml_writes_them) {
-  EXPECT_TRUE(is_tenant_index_name("events-log-abcdef", "ABCDEF"));
+TEST(EsIndexNames, ids_are_matched_exactly) {
+  EXPECT_FALSE(is_tenant_index_name("events-log-abcdef", "ABCDEF"));
   EXPECT_FALSE(is_tenant_index_name("events-log-ABCDEF", "ABCDEF"));
+  EXPECT_FALSE(is_tenant_index_name("events-log-ABCDEF", "abcdef"));
+  EXPECT_FALSE(is_tenant_index_name("events-log-" + kId.substr(0, 31) + "0", kId.substr(0, 31) + "1"));
+  EXPECT_TRUE(is_tenant_index_name("events-log-" + kId, kId));
 }
 
 TEST(EsIndexNames, split_keeps_unrecognised_names_out_of_deletion) {

@@ -22,6 +22,24 @@ TEST(RedisSelectors, cover_every_key_family_and_queue_metrics_by_queue_id) {
   for (const auto& s : selectors) EXPECT_EQ(s.match.find("revoked_tokens"), std::string::npos);
 }
 
+// Keys whose whole name is known are looked up by that name, never matched: a queue id "*" (which
+// the survey refuses anyway) names the one key "queue_metrics_*", not every tenant's.
+TEST(RedisSelectors, known_key_names_are_exact_and_never_patterns) {
+  const auto selectors = tenant_redis_selectors("cid", {"*"}, RedisDbs{});
+  std::vector<std::string> exact;
+  for (const auto& s : selectors) {
+    if (s.exact) exact.push_back(s.match);
+  }
+  EXPECT_EQ(exact, (std::vector<std::string>{"workers_cid", "queue_metrics_*"}));
+}
+
+TEST(RedisSelectors, every_glob_character_of_an_id_is_escaped_in_a_pattern) {
+  EXPECT_EQ(escape_redis_glob(R"(a*b?c[d]e\f)"), R"(a\*b\?c\[d\]e\\f)");
+  EXPECT_EQ(escape_redis_glob("0123abcd-EF"), "0123abcd-EF");
+  const auto selectors = tenant_redis_selectors("c*d", {}, RedisDbs{});
+  EXPECT_EQ(selectors.front().match, R"(worker_c\*d_*)");
+}
+
 TEST(RedisSelectors, fileserver_tokens_are_matched_by_their_company) {
   EXPECT_TRUE(token_value_belongs_to(R"({"company": "cid", "user": "u"})", "cid"));
   EXPECT_FALSE(token_value_belongs_to(R"({"company": "other"})", "cid"));

@@ -69,4 +69,24 @@ TEST(Manifest, rejects_foreign_or_malformed_documents) {
   EXPECT_THROW(manifest_from_json(nlohmann::json{{"format", 1}, {"tenant_id", "x"}, {"task_ids", {1, 2}}}), std::runtime_error);
 }
 
+// Issue 13 items 1 and 4: what the manifest carries past the deletion of the company document.
+TEST(Manifest, company_seen_and_unverified_survive_a_round_trip_and_a_merge) {
+  Manifest m = sample();
+  m.company_document_seen = true;
+  m.unverified = {"Redis db 0 queue_metrics_<queue id> keys"};
+  const Manifest back = manifest_from_json(manifest_to_json(m));
+  EXPECT_TRUE(back.company_document_seen);
+  EXPECT_EQ(back.unverified, m.unverified);
+  Manifest fresh = sample();  // a later run: the company is gone, nothing unverified of its own
+  const Manifest merged = merge_manifests(m, fresh);
+  EXPECT_TRUE(merged.company_document_seen);
+  EXPECT_EQ(merged.unverified, m.unverified);
+  // An older manifest without the fields reads as "not seen", "nothing unverified".
+  auto old = manifest_to_json(sample());
+  old.erase("company_document_seen");
+  old.erase("unverified");
+  EXPECT_FALSE(manifest_from_json(old).company_document_seen);
+  EXPECT_TRUE(manifest_from_json(old).unverified.empty());
+}
+
 }  // namespace clearml_purge

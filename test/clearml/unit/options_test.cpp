@@ -24,7 +24,8 @@ TEST(Options, defaults_are_read_only_and_local) {
   EXPECT_EQ(c.options.redis_port, 6379);
   EXPECT_EQ(c.options.public_items, ItemsPolicy::refuse);
   EXPECT_EQ(c.options.unknown_collections, ItemsPolicy::refuse);
-  EXPECT_EQ(c.options.manifest_path, "clearml-purge-" + kId + ".manifest.json");
+  EXPECT_EQ(c.options.manifest_path, "/var/lib/clearml-purge/" + kId + ".manifest.json");
+  EXPECT_TRUE(c.options.manifest_in_state_dir);
   EXPECT_EQ(c.options.protected_company_ids, (std::vector<std::string>{std::string(kDefaultCompanyId)}));
 }
 
@@ -135,6 +136,20 @@ TEST(Options, backup_flags_parse_and_depend_on_backup) {
                                               {});
   EXPECT_NE(http.error.find("--backup-files needs --fileserver-path"), std::string::npos) << http.error;
   EXPECT_NE(help_text().find("--backup DIR"), std::string::npos);
+}
+
+// Issue 13 item 4: the manifest lives in a state directory that outlives the process.
+TEST(Options, the_manifest_lives_in_the_state_directory) {
+  const auto flag = parse({"-t", kId, "--skip-fileserver", "--state-dir", "/srv/purge"});
+  EXPECT_EQ(flag.options.manifest_path, "/srv/purge/" + kId + ".manifest.json");
+  const auto env = parse({"-t", kId, "--skip-fileserver"}, {{"CLEARML_PURGE_STATE_DIR", "/data/state"}});
+  EXPECT_EQ(env.options.manifest_path, "/data/state/" + kId + ".manifest.json");
+  const auto file = parse({"-t", kId, "--skip-fileserver", "--manifest", "m.json"});
+  EXPECT_EQ(file.options.manifest_path, "m.json");
+  EXPECT_FALSE(file.options.manifest_in_state_dir);
+  EXPECT_EQ(parse({"-t", kId, "--skip-fileserver", "--manifest", "m.json", "--state-dir", "/s"}).action,
+            CommandLine::Action::error);
+  EXPECT_EQ(parse({"-t", kId, "--skip-fileserver", "--state-dir", ""}).action, CommandLine::Action::error);
 }
 
 }  // namespace clearml_purge

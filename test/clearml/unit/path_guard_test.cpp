@@ -65,4 +65,40 @@ TEST(PathGuard, within_compares_whole_components) {
   EXPECT_FALSE(is_within("", "/mnt"));
 }
 
+// Issue 13 item 3: own files only.
+TEST(OwnFolders, open_source_folders_are_named_after_the_tenants_own_task_and_model_ids) {
+  const std::string task = "0123456789abcdef0123456789abcdef", model = "fedcba9876543210fedcba9876543210";
+  OwnFolders own;
+  own.enterprise = false;
+  own.entity_ids = {task, model};
+  EXPECT_EQ(owning_folder("Proj/train." + task + "/artifacts/a.bin", own), "Proj/train." + task);
+  EXPECT_EQ(owning_folder("models/" + model + "/m.pt", own), "models/" + model);
+  EXPECT_EQ(owning_folder("Proj/train." + task, own), "Proj/train." + task);
+  // Elsewhere: referenced, not owned, kept.
+  EXPECT_FALSE(owning_folder("examples/m.pt", own));
+  EXPECT_FALSE(owning_folder("Proj/train." + task.substr(0, 31) + "0/a.bin", own));  // the other tenant's task
+  EXPECT_FALSE(owning_folder("Proj/x" + task + "/a.bin", own));                      // not "<name>.<id>"
+  EXPECT_FALSE(owning_folder("models/" + model + ".pt", own));                       // "<id>.pt" is neither "<id>" nor "<name>.<id>"
+  EXPECT_FALSE(owning_folder("../" + model + "/m.pt", own));
+}
+
+TEST(OwnFolders, enterprise_owns_only_the_tenant_folder_exactly) {
+  OwnFolders own;
+  own.tenant_id = "abc";
+  EXPECT_EQ(owning_folder("abc/x/y", own), "abc");
+  EXPECT_EQ(owning_folder("abc", own), "abc");
+  EXPECT_FALSE(owning_folder("abcd/x", own));
+  EXPECT_FALSE(owning_folder("ABC/x", own));
+  EXPECT_FALSE(owning_folder("x/abc/y", own));
+}
+
+TEST(OwnFolders, kept_paths_stop_a_folder_from_being_deleted_whole) {
+  EXPECT_TRUE(holds_kept_path("abc", {"abc/published/m.pt"}));
+  EXPECT_TRUE(holds_kept_path("abc/published/m.pt", {"abc/published/m.pt"}));
+  EXPECT_FALSE(holds_kept_path("abc/other", {"abc/published/m.pt"}));
+  EXPECT_FALSE(holds_kept_path("ab", {"abc/published/m.pt"}));
+  EXPECT_TRUE(is_same_or_below("a/b", "a"));
+  EXPECT_FALSE(is_same_or_below("ab", "a"));
+}
+
 }  // namespace clearml_purge

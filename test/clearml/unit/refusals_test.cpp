@@ -38,6 +38,47 @@ TEST(Refusals, ids_are_checked_before_anything_else) {
   EXPECT_FALSE(refuse_tenant_id(kId, false, {}).has_value());
 }
 
+// Issue 13 item 1: one identity for a tenant.
+TEST(Refusals, a_protected_id_is_protected_in_any_letter_case) {
+  const auto refusal = refuse_tenant_id("D1BD92A3B039400CBAFC60A7A5B1E52B", true, {std::string(kDefaultCompanyId)});
+  ASSERT_TRUE(refusal.has_value());
+  EXPECT_EQ(refusal->code, "protected_company");
+}
+
+TEST(Refusals, a_nonstandard_id_needs_the_exact_company_document) {
+  auto in = clean();
+  in.tenant_id = "0123456789ABCDEF0123456789ABCDEF";
+  in.allow_nonstandard_id = true;
+  EXPECT_TRUE(evaluate_refusals(in).empty());  // the exact company document exists
+  in.company_found = false;
+  in.company_missing_ok = true;
+  EXPECT_EQ(codes(in), (std::vector<std::string>{"nonstandard_id_without_company"}));
+  in.manifest_present = true;  // a manifest alone is not enough...
+  EXPECT_EQ(codes(in), (std::vector<std::string>{"nonstandard_id_without_company"}));
+  in.company_seen_before = true;  // ...unless a run saw the exact company document
+  EXPECT_TRUE(evaluate_refusals(in).empty());
+}
+
+TEST(Refusals, a_case_twin_refuses_an_id_whose_company_is_gone) {
+  auto in = clean();
+  in.case_twins = {"0123456789ABCDEF0123456789ABCDEF"};
+  EXPECT_TRUE(evaluate_refusals(in).empty());  // its own company exists: everything compares exactly
+  in.company_found = false;
+  in.company_missing_ok = true;
+  EXPECT_EQ(codes(in), (std::vector<std::string>{"case_twin"}));
+}
+
+// Issue 13 item 2: ids that become keys and folder names have the server's form.
+TEST(Refusals, each_malformed_entity_id_is_refused_with_its_document) {
+  auto in = clean();
+  in.malformed_entity_ids = {"backend.queue document '*'", "manifest m.json task_ids entry '../x'"};
+  const auto refusals = evaluate_refusals(in);
+  ASSERT_EQ(refusals.size(), 2u);
+  EXPECT_EQ(refusals[0].code, "malformed_entity_id");
+  EXPECT_NE(refusals[0].message.find("backend.queue document '*'"), std::string::npos);
+  EXPECT_NE(refusals[1].message.find("'../x'"), std::string::npos);
+}
+
 TEST(Refusals, missing_company_needs_the_flag_or_a_manifest) {
   auto in = clean();
   in.company_found = false;

@@ -33,7 +33,7 @@ struct SeededTenant {
 struct TenantDataset {
   std::string run;  // random token in every generated name
   std::string backend_db, auth_db;
-  SeededTenant victim, survivor, system_tenant;
+  SeededTenant victim, survivor, system_tenant;  // survivor.id = victim.id but for its last character
   // Snapshot keys (see backend_fixtures.h) the purge must remove:
   std::set<std::string> victim_keys;          // always
   std::set<std::string> public_origin_keys;   // only with --public-items=delete

@@ -111,7 +111,9 @@ std::string render_plan_text(const Plan& plan, bool will_act) {
                          : (c.kept ? "kept" : ""));
   }
   out << boost::format("  %-32s %12d\n") % "total" % plan.tenant_documents();
-  if (!plan.kept_users.empty()) render_kept_users(out, plan.kept_users, "Users kept (--keep-users): their documents stay, their credentials are revoked");
+  if (!plan.kept_users.empty()) {
+    render_kept_users(out, plan.kept_users, "Users kept (--keep-users): their documents stay, their credentials are revoked");
+  }
   if (!plan.public_origin_items.empty()) {
     out << "\nPublic items published from this tenant ({company: \"\", company_origin: <id>})\n";
     for (const auto& c : plan.public_origin_items) {

@@ -211,15 +211,25 @@ TEST(cli_defects, the_report_names_no_manifest_that_was_never_written) {
   PurgeScenario s(Scenario{});
   ASSERT_EQ(s.run(s.victim_args({"--yes", "--public-items=keep"})).exit_code, 0);
   fs::remove(s.manifest_);
+  // The clean-up of a tenant already gone, without its manifest. The rule under test: a manifest
+  // the report names exists. (Whether this run ends 0 or "incomplete" is item 4's business.)
   const RunResult r = s.run(s.victim_args({"--yes", "--json", "--public-items=keep", "--company-missing-ok"}));
-  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 3) << describe(r);
   json out = parse_json_output(r);
-  EXPECT_EQ(out["report"]["already_removed"], true);
-  EXPECT_TRUE(out["report"]["manifest"].is_null()) << out["report"].dump();
-  ASSERT_FALSE(fs::exists(s.manifest_));
+  const json named = out["report"]["manifest"];
+  EXPECT_EQ(named.is_null(), !fs::exists(s.manifest_)) << out["report"].dump();
+  if (named.is_string()) {
+    EXPECT_TRUE(fs::exists(named.get<std::string>())) << named;
+  }
+  fs::remove(s.manifest_);
   const RunResult text = s.run(s.victim_args({"--yes", "--public-items=keep", "--company-missing-ok"}));
-  EXPECT_FALSE(contains(text.out, "Manifest:")) << describe(text);
-  EXPECT_FALSE(fs::exists(s.manifest_));
+  const auto line = text.out.find("\nManifest: ");
+  if (line != std::string::npos) {
+    const auto start = line + std::string("\nManifest: ").size();
+    const std::string path = text.out.substr(start, text.out.find('\n', start) - start);
+    EXPECT_TRUE(fs::exists(path)) << "the report names " << path << ", which does not exist\n" << describe(text);
+  }
+  EXPECT_EQ(line != std::string::npos, fs::exists(s.manifest_)) << describe(text);
 }
 
 TEST(cli_defects, step_counts_say_what_existed_and_what_was_deleted) {

@@ -18,6 +18,7 @@
 #include "core/options.h"
 #include "core/refusals.h"
 #include "core/render.h"
+#include "core/result_document.h"
 #include "purge/progress.h"
 #include "purge/tenant_purge.h"
 #include "purge/tenant_survey.h"
@@ -38,22 +39,22 @@ std::map<std::string, std::string> read_environment() {
   return env;
 }
 
-int fail(cp::ExitCode code, const std::string& message, bool json) {
-  if (json) {
-    std::cout << nlohmann::json{{"error", message}, {"exit_code", cp::to_int(code)}}.dump(2) << "\n";
-  }
-  std::cerr << "clearml-purge: " << message << "\n";
-  return cp::to_int(code);
+// Every outcome goes through here: one JSON document on stdout with --json, and a line on
+// stderr for the people watching (the text plan and report go to stdout without --json).
+int emit(const cp::ResultDocument& result, bool json) {
+  if (json) std::cout << cp::result_to_json(result).dump(2) << "\n" << std::flush;
+  return cp::to_int(result.exit_code);
 }
 
-int refuse(const cp::Refusal& refusal, bool json) {
-  if (json) {
-    std::cout << nlohmann::json{{"refusals", {{{"code", refusal.code}, {"message", refusal.message}, {"hint", refusal.hint}}}},
-                                {"exit_code", cp::to_int(cp::ExitCode::refused)}}.dump(2)
-              << "\n";
-  }
+int fail(cp::Outcome outcome, const cp::Options& options, const std::string& code, const std::string& message,
+         const std::string& hint) {
+  std::cerr << "clearml-purge: " << message << "\n";
+  return emit(cp::error_result(outcome, options.tenant_id, {code, message, hint}), options.json);
+}
+
+int refuse(const cp::Options& options, const cp::Refusal& refusal) {
   std::cerr << "clearml-purge: refused: " << refusal.message << "\n  hint: " << refusal.hint << "\n";
-  return cp::to_int(cp::ExitCode::refused);
+  return emit(cp::refusal_result(options.tenant_id, refusal), options.json);
 }
 
 cp::HttpSettings es_settings(const cp::Options& o) {
@@ -68,7 +69,7 @@ cp::HttpSettings es_settings(const cp::Options& o) {
 
 int run(const cp::Options& options) {
   if (auto refusal = cp::refuse_tenant_id(options.tenant_id, options.allow_nonstandard_id, options.protected_company_ids)) {
-    return refuse(*refusal, options.json);
+    return refuse(options, *refusal);
   }
   cp::MongoDriverScope mongo_driver;
   cp::CurlGlobalScope curl;
@@ -77,12 +78,11 @@ int run(const cp::Options& options) {
   try {
     stored = manifest_file.load();
     if (stored && stored->tenant_id != options.tenant_id) {
-      return refuse({"manifest_mismatch", manifest_file.path() + " belongs to tenant " + stored->tenant_id,
-                     "pass --manifest with a path of its own for each tenant"},
-                    options.json);
+      return refuse(options, {"manifest_mismatch", manifest_file.path() + " belongs to tenant " + stored->tenant_id,
+                              "pass --manifest with a path of its own for each tenant"});
     }
   } catch (const std::exception& e) {
-    return fail(cp::ExitCode::usage, e.what(), options.json);
+    return fail(cp::Outcome::usage_error, options, "usage", e.what(), "check the file --manifest names");
   }
 
   std::unique_ptr<cp::MongoDocumentStore> mongo;
@@ -113,33 +113,27 @@ int run(const cp::Options& options) {
     cp::Backends backends{*mongo, es.get(), files.get(), redis.get()};
     survey = cp::TenantSurvey(backends, options).run(stored);
   } catch (const cp::GuardRefusal& e) {
-    return refuse({"path_guard", e.what(), "inspect the fileserver folder; clearml-purge never follows links out of the root"},
-                  options.json);
+    return refuse(options, {"path_guard", e.what(),
+                            "inspect the fileserver folder; clearml-purge never follows links out of the root"});
   } catch (const cp::ManifestConflict& e) {
-    return refuse({"manifest_conflict", e.what(), "check the tenant id and --manifest"}, options.json);
+    return refuse(options, {"manifest_conflict", e.what(), "check the tenant id and --manifest"});
+  } catch (const cp::BadSetting& e) {
+    return fail(cp::Outcome::usage_error, options, "usage", e.what(), "see clearml-purge --help");
   } catch (const std::exception& e) {
-    return fail(cp::ExitCode::connection_error, e.what(), options.json);
+    return fail(cp::Outcome::connection_error, options, "connection", e.what(),
+                "check the address, credentials and --timeout of that backend; nothing was deleted");
   }
 
   cp::Plan& plan = survey->plan;
   if (!options.json) std::cout << cp::render_plan_text(plan, options.yes) << std::flush;
-  if (!plan.refusals.empty() || !options.yes) {
-    if (options.json) {
-      std::cout << nlohmann::json{{"plan", cp::plan_to_json(plan)}, {"report", nullptr}}.dump(2) << "\n";
-    }
-    return cp::to_int(plan.refusals.empty() ? cp::ExitCode::success : cp::ExitCode::refused);
-  }
+  if (!plan.refusals.empty() || !options.yes) return emit(cp::plan_result(plan), options.json);
 
   cp::Progress progress(options.progress && cp::stderr_is_terminal());
   cp::Backends backends{*mongo, es.get(), files.get(), redis.get()};
   cp::TenantPurge purge(backends, options, manifest_file, progress);
   const cp::RunReport report = purge.execute(*survey);
-  if (options.json) {
-    std::cout << nlohmann::json{{"plan", cp::plan_to_json(plan)}, {"report", cp::report_to_json(report)}}.dump(2) << "\n";
-  } else {
-    std::cout << cp::render_report_text(report) << std::flush;
-  }
-  return cp::to_int(report.exit_code);
+  if (!options.json) std::cout << cp::render_report_text(report) << std::flush;
+  return emit(cp::report_result(plan, report), options.json);
 }
 
 }  // namespace
@@ -156,14 +150,16 @@ int main(int argc, char** argv) {
       return cp::to_int(cp::ExitCode::success);
     case cp::CommandLine::Action::error:
       std::cerr << "clearml-purge: " << command.error << "\nTry 'clearml-purge --help'.\n";
-      return cp::to_int(cp::ExitCode::usage);
+      return emit(cp::error_result(cp::Outcome::usage_error, std::nullopt,
+                                   {"usage", command.error, "see clearml-purge --help"}),
+                  command.json_requested);
     case cp::CommandLine::Action::run:
       break;
   }
   try {
     return run(command.options);
   } catch (const std::exception& e) {
-    std::cerr << "clearml-purge: unexpected error: " << e.what() << "\n";
-    return cp::to_int(cp::ExitCode::partial);
+    return fail(cp::Outcome::failed, command.options, "unexpected", std::string("unexpected error: ") + e.what(),
+                "run the same command again: every step can be repeated");
   }
 }

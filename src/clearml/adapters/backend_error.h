@@ -22,6 +22,13 @@ class BackendUnreachable : public BackendError {
   using BackendError::BackendError;
 };
 
+// A setting the backend cannot use at all (a malformed connection string): a usage error, exit 2,
+// found before anything is contacted.
+class BadSetting : public BackendError {
+ public:
+  using BackendError::BackendError;
+};
+
 // A path guard said no: the fileserver step refuses rather than deleting something unexpected.
 class GuardRefusal : public BackendError {
  public:

@@ -55,7 +55,8 @@ HttpResponse HttpClient::perform(const std::string& method, const std::string& u
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
   curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method.c_str());
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, settings.timeout_ms * 6);
+  // --timeout bounds the whole request, connecting included; nothing here retries a request.
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, settings.timeout_ms);
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, settings.timeout_ms);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect_body);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &response.body);

@@ -22,7 +22,7 @@ struct HttpSettings {
   std::string bearer_token;
   std::string ca_file;
   bool insecure = false;
-  long timeout_ms = 10000;
+  long timeout_ms = 60000;  // the whole request, connecting included
 };
 
 struct HttpResponse {

@@ -85,12 +85,15 @@ MongoDocumentStore::MongoDocumentStore(const std::string& uri_text, std::string 
     : driver_(std::make_unique<Driver>()), backend_db_(std::move(backend_db)), auth_db_(std::move(auth_db)) {
   bson_error_t error;
   mongoc_uri_t* uri = mongoc_uri_new_with_error(uri_text.c_str(), &error);
-  if (!uri) throw BackendError(kBackend, std::string("bad connection string: ") + error.message);
+  if (!uri) throw BadSetting(kBackend, std::string("bad connection string: ") + error.message);
   const auto timeout = static_cast<int32_t>(timeout_ms);
-  // Fail fast when the server is not there instead of libmongoc's 30 s default.
+  // --timeout bounds finding the server and each answer; the driver does not retry on its own, so
+  // one command never waits for longer (the purge itself is what is re-run after a failure).
   mongoc_uri_set_option_as_int32(uri, MONGOC_URI_SERVERSELECTIONTIMEOUTMS, timeout);
   mongoc_uri_set_option_as_int32(uri, MONGOC_URI_CONNECTTIMEOUTMS, timeout);
-  mongoc_uri_set_option_as_int32(uri, MONGOC_URI_SOCKETTIMEOUTMS, timeout * 6);  // deletes can take a while
+  mongoc_uri_set_option_as_int32(uri, MONGOC_URI_SOCKETTIMEOUTMS, timeout);
+  mongoc_uri_set_option_as_bool(uri, MONGOC_URI_RETRYREADS, false);
+  mongoc_uri_set_option_as_bool(uri, MONGOC_URI_RETRYWRITES, false);
   for (const mongoc_host_list_t* host = mongoc_uri_get_hosts(uri); host; host = host->next) {
     if (!endpoint_.empty()) endpoint_ += ",";
     endpoint_ += host->host_and_port;
@@ -103,7 +106,7 @@ MongoDocumentStore::MongoDocumentStore(const std::string& uri_text, std::string 
   // Deletes are acknowledged by a majority and journaled: once the purge moves on, a fail-over
   // cannot bring the documents back.
   driver_->write_concern = mongoc_write_concern_new();
-  mongoc_write_concern_set_wmajority(driver_->write_concern, timeout * 6);
+  mongoc_write_concern_set_wmajority(driver_->write_concern, timeout);
   mongoc_write_concern_set_journal(driver_->write_concern, true);
 }
 

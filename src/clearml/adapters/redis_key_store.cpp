@@ -52,9 +52,8 @@ RedisKeyStore::RedisKeyStore(std::string host, int port, const std::string& pass
     const std::string message = connection_->context ? connection_->context->errstr : "cannot allocate context";
     throw BackendUnreachable(kBackend, endpoint() + ": " + message);
   }
-  timeval command_timeout = timeout;
-  command_timeout.tv_sec *= 6;
-  redisSetTimeout(connection_->context, command_timeout);
+  // --timeout bounds each command as it bounds connecting (SCAN pages and UNLINK batches are small).
+  redisSetTimeout(connection_->context, timeout);
   if (!password.empty()) {
     auto reply = connection_->command({"AUTH", password});
     if (reply->type == REDIS_REPLY_ERROR) throw BackendError(kBackend, std::string("AUTH failed: ") + reply->str);

@@ -6,15 +6,18 @@
 
 namespace clearml_purge {
 
+bool is_user_collection(const CollectionRef& ref) { return ref == kBackendUsers || ref == kAuthUsers; }
+
 std::vector<MongoDeletion> mongo_deletion_order(const std::vector<CollectionRef>& unknown_collections,
-                                                ItemsPolicy public_items, ItemsPolicy unknown_policy) {
+                                                ItemsPolicy public_items, ItemsPolicy unknown_policy,
+                                                UsersPolicy users_policy) {
   std::vector<MongoDeletion> order;
   std::vector<MongoDeletion> users;
   for (const auto& ref : known_tenant_collections()) {
     // Users go last: until the data is gone, the tenant's people stay listed (credentials are
     // already revoked by then).
-    if (ref.name == "user") {
-      users.push_back({ref, DocumentSelection::tenant});
+    if (is_user_collection(ref)) {
+      if (users_policy == UsersPolicy::remove) users.push_back({ref, DocumentSelection::tenant});
     } else {
       order.push_back({ref, DocumentSelection::tenant});
     }

@@ -25,9 +25,14 @@ struct MongoDeletion {
 };
 
 // Known collections in section 7 order, with public-origin items and unknown collections inserted
-// after the tenant's own data and before its users, but only when their policy is delete.
+// after the tenant's own data and before its users, but only when their policy is delete; the
+// users (backend.user, auth.user) only when they are not kept.
 std::vector<MongoDeletion> mongo_deletion_order(const std::vector<CollectionRef>& unknown_collections,
-                                                ItemsPolicy public_items, ItemsPolicy unknown_policy);
+                                                ItemsPolicy public_items, ItemsPolicy unknown_policy,
+                                                UsersPolicy users);
+
+// backend.user and auth.user: what --keep-users keeps.
+bool is_user_collection(const CollectionRef& ref);
 
 nlohmann::json selection_filter(DocumentSelection selection, const std::string& tenant_id);
 

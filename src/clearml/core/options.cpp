@@ -1,6 +1,8 @@
 #include "core/options.h"
 
+#include <algorithm>
 #include <functional>
+#include <set>
 #include <sstream>
 
 #include <boost/format.hpp>
@@ -143,6 +145,7 @@ const std::map<std::string, FlagSetter>& boolean_flags() {
       {"--json", [](Options& o) { o.json = true; }},
       {"--company-missing-ok", [](Options& o) { o.company_missing_ok = true; }},
       {"--allow-nonstandard-id", [](Options& o) { o.allow_nonstandard_id = true; }},
+      {"--keep-users", [](Options& o) { o.users = UsersPolicy::keep; }},
       {"--es-insecure", [](Options& o) { o.es_insecure = true; }},
       {"--skip-elasticsearch", [](Options& o) { o.es_enabled = false; }},
       {"--skip-fileserver", [](Options& o) { o.fileserver_enabled = false; }},
@@ -154,8 +157,49 @@ const std::map<std::string, FlagSetter>& boolean_flags() {
   return flags;
 }
 
-void check_consistency(Options& o) {
+// Flags that may be given more than once and add up; any other value flag given twice is an
+// error rather than "the last one wins": --tenant A --tenant B must not quietly purge B.
+bool is_repeatable(const std::string& flag) { return flag == "--protect-company" || flag == "--files-url-prefix"; }
+
+// A --skip-* flag next to a flag that chooses or asks something of the same backend contradicts
+// it: the fileserver is one choice of three (path, URL, skip), and a backup of a skipped backend's
+// data cannot be made. Guessing which one the operator meant could leave data behind. Connection
+// settings of a skipped backend (--es-url, --redis-host) are only unused: command lines templated
+// with every connection stay valid.
+const std::vector<std::pair<std::string, std::vector<std::string>>>& skip_conflicts() {
+  static const std::vector<std::pair<std::string, std::vector<std::string>>> table{
+      {"--skip-fileserver", {"--fileserver-path", "--fileserver-url", "--backup-files"}},
+      {"--skip-elasticsearch", {"--backup-es-docs"}},
+  };
+  return table;
+}
+
+void require_scheme(const std::string& flag, const std::string& value, const std::vector<std::string>& schemes) {
+  for (const auto& scheme : schemes) {
+    if (value.rfind(scheme, 0) == 0 && value.size() > scheme.size()) return;
+  }
+  std::string expected;
+  for (const auto& scheme : schemes) expected += (expected.empty() ? "" : " or ") + scheme;
+  throw UsageError{flag + " expects a URL starting with " + expected + ", got '" + value + "'"};
+}
+
+void check_consistency(Options& o, const std::set<std::string>& given) {
   if (!o.tenant_given) throw UsageError{"--tenant is required"};
+  for (const auto& [skip, configures] : skip_conflicts()) {
+    if (!given.count(skip)) continue;
+    for (const auto& flag : configures) {
+      if (given.count(flag)) throw UsageError{skip + " contradicts " + flag + ": give one of them"};
+    }
+  }
+  // Malformed addresses are usage errors (exit 2), found before connecting anywhere.
+  require_scheme("--mongo-uri", o.mongo_uri, {"mongodb://", "mongodb+srv://"});
+  if (o.es_enabled) require_scheme("--es-url", o.es_url, {"http://", "https://"});
+  if (o.fileserver_enabled && !o.fileserver_url.empty()) {
+    require_scheme("--fileserver-url", o.fileserver_url, {"http://", "https://"});
+  }
+  if (o.fileserver_enabled && o.fileserver_token.empty() && !o.api_url.empty()) {
+    require_scheme("--api-url", o.api_url, {"http://", "https://"});
+  }
   if (o.fileserver_enabled) {
     if (o.fileserver_path.empty() == o.fileserver_url.empty()) {
       throw UsageError{"give exactly one of --fileserver-path and --fileserver-url, or --skip-fileserver"};
@@ -199,6 +243,8 @@ const std::vector<std::string>& environment_variables() {
 
 CommandLine parse_command_line(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
   CommandLine result;
+  result.json_requested = std::find(args.begin(), args.end(), "--json") != args.end();
+  std::set<std::string> given;
   try {
     result.options = options_from_environment(env);
     for (std::size_t i = 0; i < args.size(); ++i) {
@@ -220,6 +266,7 @@ CommandLine parse_command_line(const std::vector<std::string>& args, const std::
       if (const auto it = boolean_flags().find(flag); it != boolean_flags().end()) {
         if (inline_value) throw UsageError{flag + " takes no value"};
         it->second(result.options);
+        given.insert(flag);
         continue;
       }
       const auto it = value_flags().find(flag);
@@ -228,9 +275,12 @@ CommandLine parse_command_line(const std::vector<std::string>& args, const std::
         if (i + 1 >= args.size()) throw UsageError{flag + " needs a value"};
         inline_value = args[++i];
       }
+      if (!given.insert(flag).second && !is_repeatable(flag)) {
+        throw UsageError{flag + " is given more than once: give it once"};
+      }
       it->second(result.options, *inline_value);
     }
-    check_consistency(result.options);
+    check_consistency(result.options, given);
     result.action = CommandLine::Action::run;
   } catch (const UsageError& e) {
     result.action = CommandLine::Action::error;
@@ -261,6 +311,8 @@ Tenant and safety:
   --public-items POLICY      public items published from the tenant: refuse (default), keep, delete
   --unknown-collections POLICY  tenant documents in collections not known to clearml-purge:
                              refuse (default), keep, delete
+  --keep-users               keep the tenant's user documents (backend.user, auth.user); their
+                             credentials are still revoked. Default: they are deleted
   --state-dir DIR            where the manifest lives: DIR/<tenant>.manifest.json (default
                              $CLEARML_PURGE_STATE_DIR, else /var/lib/clearml-purge, created 0700).
                              It must outlive this process; --yes refuses to start unless the
@@ -273,9 +325,13 @@ Tenant and safety:
                              it complete. A resumed run keeps and extends it.
   --backup-es-docs           with --backup: also every document of the tenant's indices
   --backup-files             with --backup and --fileserver-path: also a copy of every file
-  --json                     print the plan and the report as JSON on stdout
+  --json                     print one JSON document on stdout, for the plan, the report and errors
+                             alike (usage errors included): {"exit_code", "outcome", "error",
+                             "refusals", "plan", "report", ...}
   --no-progress              no progress line (it is shown only when stderr is a terminal)
-  --timeout SECONDS          per-request timeout for every backend (default 10)
+  --timeout SECONDS          the longest one request to a backend may take, connecting included
+                             (default 60): an HTTP request or a Redis command as a whole; MongoDB:
+                             finding the server, and each read of an answer
 
 MongoDB (libmongoc):
   --mongo-uri URI            default $CLEARML_MONGODB_SERVICE_CONNECTION_STRING, else

@@ -21,6 +21,7 @@ struct Options {
   bool json = false;
   bool company_missing_ok = false;
   bool allow_nonstandard_id = false;
+  UsersPolicy users = UsersPolicy::remove;  // --keep-users: the documents stay, credentials go
   std::vector<std::string> protected_company_ids;  // always holds the default company
   ItemsPolicy public_items = ItemsPolicy::refuse;
   ItemsPolicy unknown_collections = ItemsPolicy::refuse;
@@ -30,7 +31,8 @@ struct Options {
   std::string state_dir;
   bool manifest_in_state_dir = false;
   std::string manifest_path;
-  long timeout_ms = 10000;
+  // --timeout: the longest one request to any backend may take, connecting included (see help_text()).
+  long timeout_ms = 60000;
   bool progress = true;  // shown only when stderr is a terminal
 
   std::string backup_dir;       // --backup DIR: export what will be deleted to DIR/<tenant id>/ first
@@ -70,6 +72,9 @@ struct CommandLine {
   Action action = Action::error;
   Options options;
   std::string error;  // for Action::error: what is wrong, in one line
+  // --json was on the command line, even when parsing stopped before it: usage errors are then
+  // reported in the JSON document too.
+  bool json_requested = false;
 };
 
 // args excludes argv[0]. env: the variables the ClearML server honours (see help_text()).

@@ -16,6 +16,14 @@ std::int64_t Plan::unknown_documents() const {
   return total;
 }
 
+std::int64_t Plan::kept_documents() const {
+  std::int64_t total = 0;
+  for (const auto& c : tenant_collections) {
+    if (c.kept) total += c.documents;
+  }
+  return total;
+}
+
 std::int64_t Plan::redis_key_count() const {
   std::int64_t total = 0;
   for (const auto& r : redis_keys) total += r.keys;
@@ -23,7 +31,8 @@ std::int64_t Plan::redis_key_count() const {
 }
 
 bool Plan::nothing_left() const {
-  if (company_found || tenant_documents() > 0 || !es_indices.empty()) return false;
+  // Documents a policy keeps are not left over: a finished run leaves them on purpose.
+  if (company_found || tenant_documents() > kept_documents() || !es_indices.empty()) return false;
   for (const auto& t : file_targets) {
     if (t.exists) return false;
   }

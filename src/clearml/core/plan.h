@@ -10,6 +10,7 @@
 #include "core/backup_index.h"
 #include "core/clearml_layout.h"
 #include "core/refusals.h"
+#include "core/tenant_user.h"
 
 namespace clearml_purge {
 
@@ -17,6 +18,7 @@ struct CollectionCount {
   CollectionRef collection;
   std::int64_t documents = 0;
   bool known = true;  // false: discovered by scanning every collection for {company: <id>}
+  bool kept = false;  // left in place by a policy (--keep-users, --unknown-collections=keep)
 };
 
 struct IndexEntry {
@@ -60,6 +62,7 @@ struct Plan {
   std::vector<CollectionCount> tenant_collections;  // known first (deletion order), then discovered
   std::vector<CollectionCount> public_origin_items;
   std::int64_t system_users = 0;
+  std::vector<TenantUser> kept_users;  // --keep-users: their documents stay, credentials go
 
   bool es_enabled = false;
   std::string es_endpoint;
@@ -94,6 +97,7 @@ struct Plan {
 
   std::int64_t tenant_documents() const;
   std::int64_t unknown_documents() const;
+  std::int64_t kept_documents() const;  // in collections marked kept
   std::int64_t redis_key_count() const;
   // Nothing of the tenant is left anywhere the purge looks: a previous run finished.
   bool nothing_left() const;

@@ -75,6 +75,14 @@ std::vector<Refusal> evaluate_refusals(const RefusalInputs& in) {
                    (boost::format("cannot check --name: company '%1%' has no name on record") % in.tenant_id).str(),
                    "run without --name if you are sure of the id"});
   }
+  // --company-missing-ok with neither the document nor a manifest: nothing records the name, and
+  // a --name that cannot be checked must not pass as checked.
+  if (in.expected_name && !in.company_found && !in.manifest_present) {
+    out.push_back({"name_unverifiable",
+                   (boost::format("cannot check --name '%1%': company '%2%' is gone and no manifest records its name") %
+                    *in.expected_name % in.tenant_id).str(),
+                   "pass --manifest of the earlier run, or run without --name if you are sure of the id"});
+  }
   if (in.system_users > 0) {
     out.push_back({"system_users",
                    (boost::format("company '%1%' holds %2% system user(s) (role system or the server's internal users)") %

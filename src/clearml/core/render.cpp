@@ -69,6 +69,27 @@ void render_unverified(std::ostringstream& out, const std::vector<std::string>& 
       << "  clean these by hand, then remove " << manifest << ".\n";
 }
 
+void render_kept_users(std::ostringstream& out, const std::vector<TenantUser>& users, const std::string& title) {
+  out << "\n" << title << "\n";
+  for (const auto& u : users) {
+    std::string label;
+    for (const auto* part : {&u.name, &u.email}) {
+      if (!part->empty()) label += (label.empty() ? "" : ", ") + *part;
+    }
+    out << "  " << u.id << (label.empty() ? "" : "  " + label) << "\n";
+  }
+}
+
+nlohmann::json kept_users_to_json(const std::vector<TenantUser>& users) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& u : users) {
+    out.push_back({{"id", u.id}, {"name", u.name}, {"email", u.email}, {"had_credentials", u.has_credentials}});
+  }
+  return out;
+}
+
+nlohmann::json optional_count(const std::optional<std::int64_t>& n) { return n ? nlohmann::json(*n) : nlohmann::json(); }
+
 }  // namespace
 
 std::string human_bytes(std::int64_t bytes) {
@@ -92,20 +113,30 @@ std::string render_plan_text(const Plan& plan, bool will_act) {
     out << " (company document not found" << (plan.company_name.empty() ? "" : ", was \"" + plan.company_name + "\"")
         << ")\n";
   }
-  if (plan.manifest_present) {
-    out << "Resuming an earlier run; steps already completed: ";
-    if (plan.completed_steps.empty()) out << "none";
-    for (std::size_t i = 0; i < plan.completed_steps.size(); ++i) out << (i ? ", " : "") << plan.completed_steps[i];
-    out << "\n";
+  switch (judge_earlier_run(plan.manifest_present, plan.completed_steps)) {
+    case EarlierRun::none: break;
+    case EarlierRun::interrupted:
+      out << "Resuming an earlier, interrupted run; steps already completed: ";
+      if (plan.completed_steps.empty()) out << "none";
+      for (std::size_t i = 0; i < plan.completed_steps.size(); ++i) out << (i ? ", " : "") << plan.completed_steps[i];
+      out << "\n";
+      break;
+    case EarlierRun::completed:
+      out << "An earlier run completed every step (its manifest is here); this run looks again\n";
+      break;
   }
 
   out << "\nMongoDB documents with {company: <id>}\n";
   out << boost::format("  %-32s %12s  %s\n") % "collection" % "documents" % "";
   for (const auto& c : plan.tenant_collections) {
     out << boost::format("  %-32s %12d  %s\n") % logical_name(c.collection) % c.documents %
-               (c.known ? "" : "not a known ClearML collection");
+               (!c.known ? (c.kept ? "not a known ClearML collection, kept" : "not a known ClearML collection")
+                         : (c.kept ? "kept" : ""));
   }
   out << boost::format("  %-32s %12d\n") % "total" % plan.tenant_documents();
+  if (!plan.kept_users.empty()) {
+    render_kept_users(out, plan.kept_users, "Users kept (--keep-users): their documents stay, their credentials are revoked");
+  }
   if (!plan.public_origin_items.empty()) {
     out << "\nPublic items published from this tenant ({company: \"\", company_origin: <id>})\n";
     for (const auto& c : plan.public_origin_items) {
@@ -191,7 +222,8 @@ std::string render_plan_text(const Plan& plan, bool will_act) {
 nlohmann::json plan_to_json(const Plan& plan) {
   nlohmann::json collections = nlohmann::json::array();
   for (const auto& c : plan.tenant_collections) {
-    collections.push_back({{"collection", logical_name(c.collection)}, {"documents", c.documents}, {"known", c.known}});
+    collections.push_back({{"collection", logical_name(c.collection)}, {"documents", c.documents}, {"known", c.known},
+                           {"kept", c.kept}});
   }
   nlohmann::json public_items = nlohmann::json::array();
   for (const auto& c : plan.public_origin_items) {
@@ -211,9 +243,11 @@ nlohmann::json plan_to_json(const Plan& plan) {
       {"tenant_id", plan.tenant_id},
       {"company_found", plan.company_found},
       {"company_name", plan.company_name},
-      {"resuming", plan.manifest_present},
+      {"resuming", judge_earlier_run(plan.manifest_present, plan.completed_steps) == EarlierRun::interrupted},
+      {"earlier_run", earlier_run_name(judge_earlier_run(plan.manifest_present, plan.completed_steps))},
       {"completed_steps", plan.completed_steps},
       {"mongo", {{"collections", collections}, {"total_documents", plan.tenant_documents()},
+                 {"kept_documents", plan.kept_documents()}, {"kept_users", kept_users_to_json(plan.kept_users)},
                  {"public_origin_items", public_items}, {"system_users", plan.system_users}}},
       {"elasticsearch", {{"enabled", plan.es_enabled}, {"endpoint", plan.es_endpoint}, {"version", plan.es_version},
                          {"indices", indices}, {"unrecognized", plan.es_unrecognized}}},
@@ -245,7 +279,7 @@ std::string render_report_text(const RunReport& report) {
   out << boost::format("\nReport for tenant %1%%2%\n") % report.tenant_id %
              (report.company_name.empty() ? "" : " (\"" + report.company_name + "\")");
   if (report.already_removed) out << "The tenant was already fully removed; nothing was changed.\n";
-  if (report.resumed) out << "Resumed an earlier, interrupted run.\n";
+  if (report.earlier_run == EarlierRun::interrupted) out << "Resumed an earlier, interrupted run.\n";
   for (const auto& s : report.steps) {
     out << boost::format("  [%d/%d] %-20s %-8s %s\n") % step_number(s.step) % kStepOrder.size() % step_name(s.step) %
                step_status_name(s.status) % s.detail;
@@ -257,8 +291,17 @@ std::string render_report_text(const RunReport& report) {
     any_left = true;
     out << boost::format("  %-56s %8d\n") % l.where % l.count;
   }
+  if (!report.kept_users.empty()) {
+    render_kept_users(out, report.kept_users, "Users kept (--keep-users), credentials revoked:");
+  }
   if (!report.external_urls.empty()) {
-    out << boost::format("External storage not deleted: %1% URL(s), listed in the manifest\n") % report.external_urls.size();
+    out << boost::format("External storage not deleted: %1% URL(s)") % report.external_urls.size();
+    if (!report.manifest_path.empty()) {
+      out << ", listed in the manifest\n";
+    } else {
+      out << ":\n";
+      for (const auto& url : report.external_urls) out << "  " << url << "\n";
+    }
   }
   if (!report.files_not_owned.empty()) {
     out << boost::format("Fileserver files referenced outside the tenant's own folders (referenced, not owned, kept): %1%\n") %
@@ -283,16 +326,26 @@ std::string render_report_text(const RunReport& report) {
 nlohmann::json report_to_json(const RunReport& report) {
   nlohmann::json steps = nlohmann::json::array();
   for (const auto& s : report.steps) {
-    steps.push_back({{"step", step_name(s.step)}, {"status", step_status_name(s.status)}, {"detail", s.detail}});
+    nlohmann::json step{{"step", step_name(s.step)}, {"status", step_status_name(s.status)}, {"detail", s.detail},
+                        {"unit", nullptr}, {"requested", nullptr}, {"existed", nullptr}, {"deleted", nullptr}};
+    if (s.counts) {
+      step["unit"] = s.counts->unit;
+      step["requested"] = optional_count(s.counts->requested);
+      step["existed"] = optional_count(s.counts->existed);
+      step["deleted"] = optional_count(s.counts->deleted);
+    }
+    steps.push_back(step);
   }
   nlohmann::json leftovers = nlohmann::json::array();
   for (const auto& l : report.leftovers) leftovers.push_back({{"where", l.where}, {"count", l.count}});
   return {
       {"tenant_id", report.tenant_id},
       {"company_name", report.company_name},
-      {"manifest", report.manifest_path},
+      {"manifest", report.manifest_path.empty() ? nlohmann::json() : nlohmann::json(report.manifest_path)},
       {"already_removed", report.already_removed},
-      {"resumed", report.resumed},
+      {"resumed", report.earlier_run == EarlierRun::interrupted},
+      {"earlier_run", earlier_run_name(report.earlier_run)},
+      {"kept_users", kept_users_to_json(report.kept_users)},
       {"steps", steps},
       {"leftovers", leftovers},
       {"external_urls", report.external_urls},

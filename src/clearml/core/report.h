@@ -7,8 +7,10 @@
 #include <vector>
 
 #include "core/backup_index.h"
+#include "core/earlier_run.h"
 #include "core/exit_codes.h"
 #include "core/steps.h"
+#include "core/tenant_user.h"
 
 namespace clearml_purge {
 
@@ -16,10 +18,20 @@ enum class StepStatus { done, skipped, failed, not_run };
 
 std::string_view step_status_name(StepStatus status);
 
+// What a step found and what it removed, counted separately: a manifest can name indices that are
+// long gone, and "deleted 9" must never stand for "asked to delete 9, 1 existed".
+struct StepCounts {
+  std::string unit;                      // "documents", "indices", "files", "keys", "users with credentials"
+  std::optional<std::int64_t> requested;  // names the step asked the backend to delete, when it differs
+  std::optional<std::int64_t> existed;    // found just before deleting; none when the backend cannot tell
+  std::optional<std::int64_t> deleted;    // gone afterwards because of this step; none when unknown
+};
+
 struct StepOutcome {
   Step step;
   StepStatus status = StepStatus::not_run;
-  std::string detail;  // "deleted 1234 documents in 8 collections", or the error
+  std::string detail;  // "12 document(s) existed in 8 collection(s), 12 deleted", or the error
+  std::optional<StepCounts> counts;
 };
 
 struct Leftover {
@@ -37,9 +49,10 @@ struct BackupReport {
 struct RunReport {
   std::string tenant_id;
   std::string company_name;
-  std::string manifest_path;
+  std::string manifest_path;      // empty when no manifest file exists (none was written, none was found)
   bool already_removed = false;  // nothing was left: the run changed nothing
-  bool resumed = false;          // a manifest of an earlier, interrupted run was found
+  EarlierRun earlier_run = EarlierRun::none;  // from the manifest found at the start
+  std::vector<TenantUser> kept_users;  // --keep-users
   std::vector<StepOutcome> steps;
   std::vector<Leftover> leftovers;
   std::vector<std::string> external_urls;  // reported, never deleted

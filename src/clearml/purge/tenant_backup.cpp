@@ -19,8 +19,9 @@ void TenantBackup::export_mongo(BackupDirectory& directory, const Survey& survey
   backends_.mongo.for_each_canonical_json(kCompanyCollection, {{"_id", options_.tenant_id}},
                                           [&](const std::string& line) { company->add_mongo_line(line); });
   company->commit();
+  // The users are backed up even when --keep-users keeps them: step 2 empties their credentials.
   for (const auto& deletion : mongo_deletion_order(survey.unknown_collections, options_.public_items,
-                                                   options_.unknown_collections)) {
+                                                   options_.unknown_collections, UsersPolicy::remove)) {
     progress_.update("backup: " + logical_name(deletion.collection));
     auto file = directory.open_jsonl(mongo_backup_file(deletion), BackupRecordKind::mongo_document);
     backends_.mongo.for_each_canonical_json(deletion.collection, selection_filter(deletion.selection, options_.tenant_id),

@@ -38,6 +38,8 @@ class TenantPurge {
   Progress& progress_;
   TenantSurvey survey_;
   std::optional<BackupReport> backup_;  // set by the manifest step with --backup
+  bool manifest_written_ = false;       // this run saved the manifest at least once
+  std::optional<StepCounts> counts_;    // what the step being run found and removed
 };
 
 }  // namespace clearml_purge

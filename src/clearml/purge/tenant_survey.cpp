@@ -12,6 +12,7 @@
 #include "core/refusals.h"
 #include "core/storage_url.h"
 #include "core/tenant_id.h"
+#include "purge/tenant_users.h"
 
 namespace clearml_purge {
 
@@ -65,13 +66,14 @@ std::vector<CollectionCount> TenantSurvey::count_tenant_documents() {
   }
   for (const auto& ref : known_tenant_collections()) {
     const bool exists = std::find(present.begin(), present.end(), ref) != present.end();
-    counts.push_back({ref, exists ? backends_.mongo.count(ref, filter) : 0, true});
+    counts.push_back({ref, exists ? backends_.mongo.count(ref, filter) : 0, true,
+                      options_.users == UsersPolicy::keep && is_user_collection(ref)});
   }
   std::sort(present.begin(), present.end());
   for (const auto& ref : present) {
     if (is_known_tenant_collection(ref) || is_shared_collection(ref)) continue;
     const std::int64_t n = backends_.mongo.count(ref, filter);
-    if (n > 0) counts.push_back({ref, n, false});
+    if (n > 0) counts.push_back({ref, n, false, options_.unknown_collections == ItemsPolicy::keep});
   }
   return counts;
 }
@@ -409,6 +411,12 @@ Survey TenantSurvey::run(const std::optional<Manifest>& stored) {
     const StorageKind kind = classify_url(url, options_.files_url_prefixes);
     ++plan.urls_by_storage[std::string(storage_kind_name(kind))];
     if (kind == StorageKind::s3 || kind == StorageKind::gs || kind == StorageKind::azure) plan.external_urls.push_back(url);
+  }
+  if (options_.users == UsersPolicy::keep) plan.kept_users = list_tenant_users(mongo, options_.tenant_id);
+  if (!plan.public_origin_items.empty() && options_.public_items != ItemsPolicy::keep) {
+    for (const auto& use : find_public_item_uses(mongo, options_.tenant_id)) {
+      plan.warnings.push_back(describe_public_item_use(use));
+    }
   }
   if (!plan.public_origin_items.empty() && options_.public_items == ItemsPolicy::keep) {
     plan.warnings.push_back("public items published from this tenant are kept; their events go with its indices");

@@ -38,7 +38,7 @@ struct SeededTenant {
 struct TenantDataset {
   std::string run;  // random token in every generated name
   std::string backend_db, auth_db;
-  SeededTenant victim, survivor, system_tenant;
+  SeededTenant victim, survivor, system_tenant;  // survivor.id = victim.id but for its last character
   SeededTenant twin;  // id: the victim's, upper-cased (Mongo, Redis and fileserver data; ES names are lower-case)
   // Snapshot keys (see backend_fixtures.h) the purge must remove:
   std::set<std::string> victim_keys;          // always

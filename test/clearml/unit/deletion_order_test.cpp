@@ -30,7 +30,7 @@ TEST(DeletionOrder, steps_follow_the_crash_safe_order_with_the_company_last) {
 }
 
 TEST(DeletionOrder, known_collections_queues_first_users_last) {
-  EXPECT_EQ(names(mongo_deletion_order({}, ItemsPolicy::refuse, ItemsPolicy::refuse)),
+  EXPECT_EQ(names(mongo_deletion_order({}, ItemsPolicy::refuse, ItemsPolicy::refuse, UsersPolicy::remove)),
             (std::vector<std::string>{"backend.queue", "backend.task", "backend.model", "backend.project",
                                       "backend.url_to_delete", "backend.storage_settings", "backend.user", "auth.user"}));
 }
@@ -38,13 +38,25 @@ TEST(DeletionOrder, known_collections_queues_first_users_last) {
 TEST(DeletionOrder, public_items_and_unknown_collections_only_on_delete_and_before_users) {
   const std::vector<CollectionRef> unknown{{Db::backend, "vaults"}, {Db::auth, "domains"}, {Db::backend, "versions"},
                                            {Db::backend, "task"}};
-  EXPECT_EQ(names(mongo_deletion_order(unknown, ItemsPolicy::keep, ItemsPolicy::keep)),
-            names(mongo_deletion_order({}, ItemsPolicy::refuse, ItemsPolicy::refuse)));
-  EXPECT_EQ(names(mongo_deletion_order(unknown, ItemsPolicy::remove, ItemsPolicy::remove)),
+  EXPECT_EQ(names(mongo_deletion_order(unknown, ItemsPolicy::keep, ItemsPolicy::keep, UsersPolicy::remove)),
+            names(mongo_deletion_order({}, ItemsPolicy::refuse, ItemsPolicy::refuse, UsersPolicy::remove)));
+  EXPECT_EQ(names(mongo_deletion_order(unknown, ItemsPolicy::remove, ItemsPolicy::remove, UsersPolicy::remove)),
             (std::vector<std::string>{"backend.queue", "backend.task", "backend.model", "backend.project",
                                       "backend.url_to_delete", "backend.storage_settings", "backend.task (public)",
                                       "backend.model (public)", "backend.project (public)", "backend.vaults",
                                       "auth.domains", "backend.user", "auth.user"}));
+}
+
+TEST(DeletionOrder, keep_users_leaves_both_user_collections_and_nothing_else) {
+  const std::vector<CollectionRef> unknown{{Db::backend, "vaults"}};
+  EXPECT_EQ(names(mongo_deletion_order(unknown, ItemsPolicy::remove, ItemsPolicy::remove, UsersPolicy::keep)),
+            (std::vector<std::string>{"backend.queue", "backend.task", "backend.model", "backend.project",
+                                      "backend.url_to_delete", "backend.storage_settings", "backend.task (public)",
+                                      "backend.model (public)", "backend.project (public)", "backend.vaults"}));
+  EXPECT_TRUE(is_user_collection({Db::backend, "user"}));
+  EXPECT_TRUE(is_user_collection({Db::auth, "user"}));
+  EXPECT_FALSE(is_user_collection({Db::auth, "role"}));
+  EXPECT_FALSE(is_user_collection({Db::backend, "users"}));
 }
 
 TEST(DeletionOrder, filters_select_the_tenant_or_its_published_items_never_all_public_data) {

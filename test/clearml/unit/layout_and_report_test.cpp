@@ -68,7 +68,7 @@ TEST(PlanAndReport, nothing_left_only_when_every_backend_is_empty) {
 
 TEST(PlanAndReport, a_run_is_partial_when_a_step_failed_or_data_is_left) {
   RunReport report;
-  for (Step step : kStepOrder) report.steps.push_back({step, StepStatus::done, ""});
+  for (Step step : kStepOrder) report.steps.push_back({step, StepStatus::done, "", std::nullopt});
   EXPECT_EQ(judge_run(report), ExitCode::success);
   report.steps[3].status = StepStatus::skipped;
   EXPECT_EQ(judge_run(report), ExitCode::success);
@@ -104,7 +104,7 @@ TEST(PlanAndReport, renderings_carry_the_facts) {
 
   RunReport report;
   report.tenant_id = "cid";
-  report.steps.push_back({Step::mongo, StepStatus::failed, "boom"});
+  report.steps.push_back({Step::mongo, StepStatus::failed, "boom", std::nullopt});
   report.leftovers.push_back({"backend.task", 2});
   report.exit_code = judge_run(report);
   EXPECT_NE(render_report_text(report).find("partial"), std::string::npos);

@@ -26,6 +26,8 @@ TEST(Options, defaults_are_read_only_and_local) {
   EXPECT_EQ(c.options.unknown_collections, ItemsPolicy::refuse);
   EXPECT_EQ(c.options.manifest_path, "/var/lib/clearml-purge/" + kId + ".manifest.json");
   EXPECT_TRUE(c.options.manifest_in_state_dir);
+  EXPECT_EQ(c.options.users, UsersPolicy::remove);
+  EXPECT_EQ(c.options.timeout_ms, 60000);
   EXPECT_EQ(c.options.protected_company_ids, (std::vector<std::string>{std::string(kDefaultCompanyId)}));
 }
 
@@ -67,7 +69,7 @@ TEST(Options, every_flag_parses) {
                         "--es-password", "p", "--es-ca-file", "/ca.pem", "--fileserver-url", "http://f", "--api-url",
                         "http://api", "--api-access-key", "k", "--api-secret-key", "s", "--fileserver-layout",
                         "open-source", "--redis-host", "r", "--redis-port", "1", "--redis-password", "rp", "--redis-dbs",
-                        "1,2,3", "--no-progress", "--files-url-prefix", "http://old-files"});
+                        "1,2,3", "--no-progress", "--files-url-prefix", "http://old-files", "--keep-users"});
   ASSERT_EQ(c.action, CommandLine::Action::run) << c.error;
   const Options& o = c.options;
   EXPECT_EQ(o.expected_name, "acme");
@@ -81,6 +83,71 @@ TEST(Options, every_flag_parses) {
   EXPECT_EQ(o.redis_dbs.workers, 2);
   EXPECT_EQ(o.redis_dbs.fileserver, 3);
   EXPECT_EQ(o.files_url_prefixes, (std::vector<std::string>{"http://old-files", "http://f"}));
+  EXPECT_EQ(o.users, UsersPolicy::keep);
+}
+
+// Issue 13: "--tenant A --tenant B silently uses B". The tenant pair differs in its last character.
+TEST(Options, a_single_valued_flag_given_twice_is_a_usage_error) {
+  const std::string sibling = kId.substr(0, 31) + "e";
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"--tenant", kId, "--tenant", sibling, "--skip-fileserver"},
+           {"-t", kId, "--tenant=" + sibling, "--skip-fileserver"},
+           {"--tenant", kId, "--skip-fileserver", "-t", kId},  // even the same value: said once
+           {"--tenant", kId, "--skip-fileserver", "--name", "acme", "--name", "globex"},
+           {"--tenant", kId, "--skip-fileserver", "--public-items=keep", "--public-items=delete"},
+           {"--tenant", kId, "--skip-fileserver", "--mongo-uri", "mongodb://a", "--mongo-uri", "mongodb://b"}}) {
+    const auto c = parse(args);
+    EXPECT_EQ(c.action, CommandLine::Action::error) << args[0] << " " << args[1] << " " << args[2];
+    EXPECT_NE(c.error.find("is given more than once"), std::string::npos) << c.error;
+  }
+  // Repeatable flags add up.
+  const auto c = parse({"--tenant", kId, "--skip-fileserver", "--protect-company", "a", "--protect-company", "b",
+                        "--files-url-prefix", "http://x", "--files-url-prefix", "http://y"});
+  ASSERT_EQ(c.action, CommandLine::Action::run) << c.error;
+  EXPECT_EQ(c.options.protected_company_ids.size(), 3u);
+  EXPECT_EQ(c.options.files_url_prefixes.size(), 2u);
+}
+
+// Issue 13: "--skip-fileserver with --fileserver-path is accepted".
+TEST(Options, a_skipped_backend_cannot_be_chosen_or_backed_up_too) {
+  EXPECT_EQ(parse({"--tenant", kId, "--skip-fileserver", "--fileserver-path", "/mnt/fs"}).error,
+            "--skip-fileserver contradicts --fileserver-path: give one of them");
+  EXPECT_EQ(parse({"--tenant", kId, "--fileserver-url", "http://f", "--fileserver-token", "t", "--skip-fileserver"}).error,
+            "--skip-fileserver contradicts --fileserver-url: give one of them");
+  EXPECT_EQ(parse({"--tenant", kId, "--skip-fileserver", "--skip-elasticsearch", "--backup", "/b", "--backup-es-docs"}).error,
+            "--skip-elasticsearch contradicts --backup-es-docs: give one of them");
+  // Connection settings of a skipped backend are unused, not contradictory: templated command
+  // lines carry every connection and add --skip-* as needed.
+  const auto c = parse({"--tenant", kId, "--skip-fileserver", "--skip-redis", "--redis-host", "r", "--skip-elasticsearch",
+                        "--es-url", "http://e"});
+  EXPECT_EQ(c.action, CommandLine::Action::run) << c.error;
+}
+
+// Issue 13: "a malformed --mongo-uri exits 4 instead of 2" (the scheme is checked here; what only
+// libmongoc can parse is a BadSetting in the adapter, also exit 2).
+TEST(Options, malformed_addresses_are_usage_errors) {
+  EXPECT_NE(parse({"--tenant", kId, "--skip-fileserver", "--mongo-uri", "mongo:27017"}).error.find("--mongo-uri expects"),
+            std::string::npos);
+  EXPECT_EQ(parse({"--tenant", kId, "--skip-fileserver", "--mongo-uri", "mongodb+srv://cluster.example"}).action,
+            CommandLine::Action::run);
+  EXPECT_NE(parse({"--tenant", kId, "--skip-fileserver", "--es-url", "elastic:9200"}).error.find("--es-url expects"),
+            std::string::npos);
+  EXPECT_NE(parse({"--tenant", kId, "--fileserver-url", "files:8081", "--fileserver-token", "t"}).error.find("--fileserver-url"),
+            std::string::npos);
+  EXPECT_NE(parse({"--tenant", kId, "--fileserver-url", "http://f", "--api-url", "api", "--api-access-key", "k",
+                   "--api-secret-key", "s"}).error.find("--api-url"),
+            std::string::npos);
+  EXPECT_NE(parse({"--tenant", kId, "--skip-fileserver"}, {{"CLEARML_MONGODB_SERVICE_CONNECTION_STRING", "nonsense"}})
+                .error.find("--mongo-uri"),
+            std::string::npos);
+}
+
+TEST(Options, json_is_known_even_when_the_command_line_is_wrong) {
+  const auto c = parse({"--json", "--tenant", kId, "--tenant", kId});
+  EXPECT_EQ(c.action, CommandLine::Action::error);
+  EXPECT_TRUE(c.json_requested);
+  EXPECT_TRUE(parse({"--bogus", "--json"}).json_requested);  // after the bad flag too
+  EXPECT_FALSE(parse({"--bogus"}).json_requested);
 }
 
 TEST(Options, usage_errors_say_what_is_wrong) {

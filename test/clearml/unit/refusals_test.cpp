@@ -102,6 +102,22 @@ TEST(Refusals, name_is_checked_against_the_document_or_the_manifest) {
   EXPECT_EQ(codes(in), (std::vector<std::string>{"name_unknown"}));
 }
 
+// Issue 13: "--name is not checked with --company-missing-ok when there is no manifest".
+TEST(Refusals, a_name_that_nothing_records_cannot_pass_as_checked) {
+  auto in = clean();
+  in.company_found = false;
+  in.actual_name = "";
+  in.company_missing_ok = true;
+  in.expected_name = "acme";
+  EXPECT_EQ(codes(in), (std::vector<std::string>{"name_unverifiable"}));
+  in.expected_name.reset();
+  EXPECT_TRUE(codes(in).empty());  // without --name the leftover cleanup goes ahead
+  in.expected_name = "acme";
+  in.manifest_present = true;  // the manifest keeps the name: checked against it
+  in.actual_name = "acme";
+  EXPECT_TRUE(codes(in).empty());
+}
+
 TEST(Refusals, system_users_public_items_and_unknown_collections) {
   auto in = clean();
   in.system_users = 1;

@@ -1,20 +1,11 @@
 #include "core/artifact_roots.hpp"
 
-#include <algorithm>
-#include <cctype>
-
 namespace mlflow_purge::artifacts {
 namespace {
 
-std::string
-Lower(std::string s) {
-	std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-	return s;
-}
-
 bool
 StartsWithNoCase(const std::string &text, const std::string &prefix) {
-	return text.size() >= prefix.size() && Lower(text.substr(0, prefix.size())) == prefix;
+	return text.size() >= prefix.size() && AsciiLower(text.substr(0, prefix.size())) == prefix;
 }
 
 std::string
@@ -151,7 +142,7 @@ NormalAuthority(const std::string &authority, const std::string &default_port) {
 	if (port.empty()) {
 		port = default_port;
 	}
-	return Lower(host) + ":" + port;
+	return AsciiLower(host) + ":" + port;
 }
 
 std::string

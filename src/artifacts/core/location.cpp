@@ -6,12 +6,6 @@
 namespace mlflow_purge::artifacts {
 namespace {
 
-std::string
-Lower(std::string s) {
-	std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-	return s;
-}
-
 // RFC 3986 scheme: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), followed by ':'.
 bool
 SplitScheme(const std::string &uri, std::string &scheme, std::string &rest) {
@@ -25,7 +19,7 @@ SplitScheme(const std::string &uri, std::string &scheme, std::string &rest) {
 			return false;
 		}
 	}
-	scheme = Lower(uri.substr(0, colon));
+	scheme = AsciiLower(uri.substr(0, colon));
 	rest = uri.substr(colon + 1);
 	return true;
 }
@@ -39,7 +33,7 @@ HasEncodedDotSegment(const std::string &path) {
 	while (start <= path.size()) {
 		const auto slash = path.find('/', start);
 		const auto end = slash == std::string::npos ? path.size() : slash;
-		const std::string part = Lower(path.substr(start, end - start));
+		const std::string part = AsciiLower(path.substr(start, end - start));
 		if (part.find("%2e") != std::string::npos) {
 			std::string decoded;
 			for (std::size_t i = 0; i < part.size(); ++i) {
@@ -160,6 +154,12 @@ PercentDecode(const std::string &in, std::string &out) {
 	return true;
 }
 
+std::string
+AsciiLower(std::string s) {
+	std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+	return s;
+}
+
 Location
 ParseLocation(const std::string &uri) {
 	Location location;
@@ -184,7 +184,7 @@ ParseLocation(const std::string &uri) {
 		if (path.rfind("//", 0) == 0) {
 			const auto slash = path.find('/', 2);
 			const std::string host = path.substr(2, slash == std::string::npos ? std::string::npos : slash - 2);
-			if (!host.empty() && Lower(host) != "localhost") {
+			if (!host.empty() && AsciiLower(host) != "localhost") {
 				location.kind = StoreKind::Local;
 				return Refused(std::move(location), "a file URI naming another host (" + host + ")");
 			}

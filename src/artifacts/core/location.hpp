@@ -28,6 +28,9 @@ struct Location {
 
 Location ParseLocation(const std::string &uri);
 
+// ASCII lower case (schemes, hosts): locale-independent, for comparisons.
+std::string AsciiLower(std::string s);
+
 // The location as one comparable string ("file:/a/b", "s3://bucket/key", "mlflow-artifacts:/p").
 std::string ComparableForm(const Location &location);
 

@@ -5,11 +5,12 @@ Checked over the repository's files (git's view: ignored build trees never count
   1. every relative Markdown link in README.md, CONTRIBUTING.md, CHANGELOG.md, docs/*.md and every
      other README.md resolves to a file or folder of the repository, and its #anchor (if any) to a
      heading of the target, with GitHub's anchor rules;
-  2. every repository path in backticks in those documents, and every repository path in a code
-     comment, exists: a word starting with src/, test/, docs/, bench/, scripts/ or sql/. A path
+  2. every repository path in backticks in those documents, and every repository path or document
+     name (`DESIGN.md`, `reference/mlflow-facts.md`) in a code comment, exists: a word starting with src/, test/, docs/, bench/, scripts/ or sql/. A path
      with a placeholder (`sql/floor-<version>.sql`, `*`, `{a,b}`) must match at least one file.
      Paths are taken relative to the repository root or to the naming file's own folder.
-Fenced code blocks are not Markdown: links are not read there, but backticked paths are not
+Released install and update scripts are left as shipped (they are never edited); the fixtures
+and pg_regress's expected output (a copy of sql/) are not read. Fenced code blocks are not Markdown: links are not read there, but backticked paths are not
 either (a shell session names paths of the reader's machine).
 
     test/docs/check-links.py [REPO]        exit 0: all resolve; 1: the broken ones are listed
@@ -26,6 +27,7 @@ PATH_PREFIXES = ("src/", "test/", "docs/", "bench/", "scripts/", "sql/")
 PATH_WORD = re.compile(r"(?<![\w./-])((?:src|test|docs|bench|scripts|sql)/[A-Za-z0-9_./<>*{},+-]*[A-Za-z0-9_/>*}+-])")
 LINK = re.compile(r"(?<!!)\[(?:[^\[\]]|\[[^\]]*\])*\]\(([^()\s]+)(?:\s+\"[^\"]*\")?\)")
 CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+MD_NAME = re.compile(r"(?<![\w./-])((?:[\w.-]+/)*[\w.-]+\.md)\b")
 COMMENT_SUFFIXES = (".cpp", ".hpp", ".h", ".c", ".py", ".sh", ".sql", ".txt", ".cmake", ".js", ".yml", ".yaml")
 COMMENT_NAMES = ("Makefile", "CMakeLists.txt")
 
@@ -117,6 +119,12 @@ def path_exists(word, folder):
     return any(exists(c) for c in candidates)
 
 
+def md_name_exists(word):
+    """A document named in a comment (`DESIGN.md`, `reference/mlflow-facts.md`): some file of the
+    repository must end with that name, so a pointer to a document outside it fails."""
+    return any(f == word or f.endswith("/" + word) for f in FILES)
+
+
 def check_document(relpath, problems):
     folder = os.path.dirname(relpath)
     with open(os.path.join(ROOT, relpath), encoding="utf-8") as fh:
@@ -167,13 +175,27 @@ def check_comments(relpath, problems):
         for word in PATH_WORD.findall(comment):
             if not path_exists(word, folder):
                 problems.append("%s:%d: comment names a missing path: %s" % (relpath, number, word))
+        for word in MD_NAME.findall(comment):
+            if not PATH_WORD.fullmatch(word) and not md_name_exists(word):
+                problems.append("%s:%d: comment names a document not in the repository: %s" % (relpath, number, word))
+
+
+def released_scripts():
+    """Install and update scripts of released versions: never edited (a comment included), so their
+    old pointers stay as shipped. The unreleased default version's scripts are checked."""
+    control = os.path.join(ROOT, "mlflow_purge.control")
+    m = re.search(r"default_version\s*=\s*'([^']+)'", open(control).read()) if os.path.exists(control) else None
+    current = m.group(1) if m else None
+    return {f for f in FILES if re.fullmatch(r"mlflow_purge--(?:[\d.]+--)?([\d.]+)\.sql", f)
+            and re.fullmatch(r"mlflow_purge--(?:[\d.]+--)?([\d.]+)\.sql", f).group(1) != current}
 
 
 def main():
     documents = [f for f in FILES if f in ("README.md", "CONTRIBUTING.md", "CHANGELOG.md")
                  or (f.startswith("docs/") and f.endswith(".md"))
                  or os.path.basename(f) == "README.md"]
-    sources = [f for f in FILES if not f.startswith(("test/fixtures/", "expected/"))
+    released = released_scripts()
+    sources = [f for f in FILES if not f.startswith(("test/fixtures/", "expected/")) and f not in released
                and (f.endswith(COMMENT_SUFFIXES) or os.path.basename(f) in COMMENT_NAMES)]
     problems = []
     for d in documents:

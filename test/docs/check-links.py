@@ -6,12 +6,13 @@ Checked over the repository's files (git's view: ignored build trees never count
      other README.md resolves to a file or folder of the repository, and its #anchor (if any) to a
      heading of the target, with GitHub's anchor rules;
   2. every repository path in backticks in those documents, and every repository path or document
-     name (`DESIGN.md`, `reference/mlflow-facts.md`) in a code comment, exists: a word starting with src/, test/, docs/, bench/, scripts/ or sql/. A path
-     with a placeholder (`sql/floor-<version>.sql`, `*`, `{a,b}`) must match at least one file.
-     Paths are taken relative to the repository root or to the naming file's own folder.
-Released install and update scripts are left as shipped (they are never edited); the fixtures
-and pg_regress's expected output (a copy of sql/) are not read. Fenced code blocks are not Markdown: links are not read there, but backticked paths are not
-either (a shell session names paths of the reader's machine).
+     name (`DESIGN.md`, `reference/mlflow-facts.md`) in a code comment, exists. A repository path
+     is a word starting with src/, test/, docs/, bench/, scripts/ or sql/, taken from the root or
+     from the naming file's own folder; one with a placeholder (`sql/floor-<version>.sql`, `*`,
+     `{a,b}`) must match at least one file.
+Released install and update scripts are left as shipped (they are never edited); the fixtures and
+pg_regress's expected output (a copy of sql/) are not read. Fenced code blocks are not Markdown:
+links are not read there, and neither are paths (a shell session names the reader's machine).
 
     test/docs/check-links.py [REPO]        exit 0: all resolve; 1: the broken ones are listed
 Standard library only (no PyPI).

@@ -45,7 +45,7 @@ $(OBJS:.o=.bc): %.bc: %.o
 -include $(OBJS:.o=.d)
 
 # Test-only: mlflow_purge_debug.so, the core plus src/pg/debug_boundary.cpp compiled with
-# MLFLOW_PURGE_DEBUG_DOOR, for the boundary suite (test/reliability/boundary.sh). Reuses the
+# MLFLOW_PURGE_DEBUG_DOOR, for the boundary suite (test/reliability/boundary.py). Reuses the
 # extension's own objects; `make install` never installs it, `make install-debug-module` does.
 DEBUG_MODULE = mlflow_purge_debug$(DLSUFFIX)
 EXTRA_CLEAN += $(DEBUG_MODULE) src/pg/debug_boundary.debug.o

@@ -61,7 +61,7 @@ COMMENT ON FUNCTION @extschema@.mlflow_purge_deleted(interval, integer, boolean,
   'Permanently delete every soft-deleted MLflow experiment and run (optionally older than an interval, at most max_runs runs), in one transaction';
 
 -- ---------------------------------------------------------------------------------------------
--- Bookkeeping (DESIGN.md section 3). Written by the C code as the extension owner, so a purge
+-- Bookkeeping (docs/design.md section 3). Written by the C code as the extension owner, so a purge
 -- role needs no privilege here and cannot forge rows; readable by the extension owner (grant
 -- SELECT to an auditor role if wanted). Marked for pg_dump: their contents are data, not part
 -- of the extension's definition.

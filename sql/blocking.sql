@@ -1,7 +1,7 @@
 -- blocking: rows the purge must not delete make it refuse, naming them; nothing changes.
 --
 -- A DBA's own table in another schema with a foreign key to MLflow's runs or experiments is never
--- followed (DESIGN.md section 4): with a row pointing at a purged run the purge refuses (2BP01),
+-- followed (docs/design.md section 4): with a row pointing at a purged run the purge refuses (2BP01),
 -- names the table and the rows, and the dry run says the same; rows pointing at surviving runs do
 -- not block. On 3.x a gateway guardrail using a scorer version of the purged experiment blocks too.
 -- The story of the seed data is at the top of test/fixtures/mlflow/seed-<version>.sql;

@@ -62,7 +62,7 @@ DROP DATABASE purge_schema_3_11;
 
 -- ================ a schema name that needs quoting beyond case ================
 -- PostgreSQL allows any name for a quoted identifier; the purge quotes identifiers
--- (DESIGN.md section 4), so a deployment's schema "mlflow-prod" should work too.
+-- (docs/design.md section 4), so a deployment's schema "mlflow-prod" should work too.
 CREATE DATABASE purge_schema_quoted TEMPLATE mlflow_1_30_1;
 \c purge_schema_quoted
 SET client_min_messages = warning;

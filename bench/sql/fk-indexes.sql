@@ -2,7 +2,7 @@
 -- referencing columns are not the leading columns of some index (PostgreSQL then checks or
 -- cascades each deleted parent row with a sequential scan of the child). Prints one
 -- CREATE INDEX per such key; run.sh executes them to build the "+ix" scenario variants.
--- (The extension has no preflight function yet; this is the rule it should apply, DESIGN.md 6.)
+-- (The extension has no preflight function yet; this is the rule it should apply, docs/design.md 6.)
 SELECT format('CREATE INDEX IF NOT EXISTS %I ON %s (%s)', left('fkix_' || c.conname, 63), c.conrelid::regclass,
               string_agg(quote_ident(a.attname), ', ' ORDER BY k.n)) AS ddl
 FROM pg_constraint c

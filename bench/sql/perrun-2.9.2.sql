@@ -1,7 +1,7 @@
 -- Per-run strategy for MLflow 2.9.2, the shape of `mlflow gc`: one transaction per run (its child
 -- tables, then the run), then one transaction per experiment (its own rows, then the experiment).
 -- Statements are sent one by one with literal ids (as SQLAlchemy does). Kinder than real gc, which
--- also SELECTs every child row and deletes it by primary key (mlflow-facts.md 3.3).
+-- also SELECTs every child row and deletes it by primary key (docs/mlflow-facts.md 3.3).
 \ir perrun-targets.sql
 SELECT q.s FROM (
   SELECT 0 AS phase, r.run_uuid::text AS k, x.ord, format(x.s, quote_literal(r.run_uuid)) AS s

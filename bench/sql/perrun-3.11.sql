@@ -2,7 +2,7 @@
 -- tables, then the run; logged_model_metrics go by the database's ON DELETE CASCADE, as with gc),
 -- then one transaction per experiment (its traces, logged models, scorers, datasets, tags, then the
 -- experiment). Statements are sent one by one with literal ids. Kinder than real gc, which also
--- SELECTs every child row and deletes it by primary key (mlflow-facts.md 3.3).
+-- SELECTs every child row and deletes it by primary key (docs/mlflow-facts.md 3.3).
 \ir perrun-targets.sql
 SELECT q.s FROM (
   SELECT 0 AS phase, r.run_uuid::text AS k, x.ord, format(x.s, quote_literal(r.run_uuid)) AS s

@@ -1,5 +1,5 @@
 // mlflow-purge-artifacts: deletes from storage the artifact locations the mlflow_purge
-// extension queued in mlflow_purge.artifact_outbox (see the README section "Deleting artifacts").
+// extension queued in mlflow_purge.artifact_outbox (see docs/mlflow-purge-artifacts.md).
 #include "adapters/environment.hpp"
 #include "adapters/http_client.hpp"
 #include "adapters/local_store.hpp"

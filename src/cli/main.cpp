@@ -103,7 +103,7 @@ A session (PGHOST=mlflow-db.example.com PGDATABASE=mlflow PGUSER=mlflow_purger, 
   $ mlflow-purge deleted --older-than 30d --max-runs 50000 --json   # nightly (cron, Kubernetes CronJob)
   $ mlflow-purge plan run a1000000000000000000000000000003           # the SQL, nothing runs
 
-See the README section on managed PostgreSQL for the role's privileges and scheduling.
+See docs/mlflow-purge.md in the source tree for the role's privileges and scheduling.
 )";
 
 Session *g_session = nullptr;

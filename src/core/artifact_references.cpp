@@ -1,5 +1,5 @@
 // The drain-time re-check of the artifact outbox: the columns come from the model, never from a
-// second list (DESIGN.md 2: one fact, one place).
+// second list (docs/design.md 2: one fact, one place).
 #include "core/artifact_references.hpp"
 
 #include "core/sql_text.hpp"

@@ -1,5 +1,5 @@
 /*
- * The bookkeeping INSERTs (DESIGN.md section 3, docs/operations.md) both drivers run: the
+ * The bookkeeping INSERTs (docs/design.md section 3, docs/operations.md) both drivers run: the
  * extension over SPI as the extension owner (src/pg/bookkeeping.cpp) and mlflow-purge over libpq
  * as its login role (src/cli). Plain C string constants, no PostgreSQL header: one copy of the
  * SQL for both. The tables themselves are defined once, in the extension's install script

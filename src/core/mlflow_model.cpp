@@ -22,7 +22,7 @@ OwnedWhen(std::string child, std::string column, std::string parent, std::string
 }
 
 // entity_associations (MLflow 3.3+) names entities by (type, id) on either side; a row that
-// names a purged entity on either side goes (reference/mlflow-facts.md 2.3).
+// names a purged entity on either side goes (docs/mlflow-facts.md 2.3).
 void
 AddEntityAssociation(std::vector<SoftLink> &links, const std::string &type, const std::string &parent,
                      const std::string &key, bool key_as_text) {
@@ -69,7 +69,7 @@ BuildModel() {
 	model.blocking_edges.push_back({"guardrails", "scorer_versions",
 	                                "gateway guardrails outlive experiments and must be reconfigured first"});
 
-	// Artifact locations (reference/mlflow-facts.md 2.3, last row). `mlflow gc` deletes a run's
+	// Artifact locations (docs/mlflow-facts.md 2.3, last row). `mlflow gc` deletes a run's
 	// artifact_uri; we queue all three for the drainer.
 	model.artifact_sources = {
 	    {"experiment", "experiments", "experiment_id", "artifact_location", ""},

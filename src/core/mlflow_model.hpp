@@ -54,7 +54,7 @@ struct BlockingEdge {
 };
 
 // Where a purged entity keeps its artifacts: the location is queued in the artifact outbox in
-// the purge's transaction, for a drainer to delete from storage (DESIGN.md 3).
+// the purge's transaction, for a drainer to delete from storage (docs/design.md 3).
 struct ArtifactSource {
 	std::string entity; // the outbox's entity_type
 	std::string table;
@@ -73,7 +73,7 @@ struct ArtifactReference {
 };
 
 // A column that points at an MLflow entity on purpose and is left alone by the purge, as in
-// MLflow itself (DESIGN.md 4: references, not owners).
+// MLflow itself (docs/design.md 4: references, not owners).
 struct KnownReference {
 	std::string table;
 	std::string column;

@@ -4,5 +4,5 @@
 #pragma once
 
 #if defined(POSTGRES_H) || defined(FMGR_H) || defined(SPI_H)
-#error "src/core is the C++ zone: it must not see PostgreSQL headers (see DESIGN.md section 5)"
+#error "src/core is the C++ zone: it must not see PostgreSQL headers (see docs/design.md section 5)"
 #endif

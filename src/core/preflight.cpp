@@ -137,7 +137,7 @@ private:
 				continue;
 			}
 			if (fk.child_schema != catalog_.schema) {
-				// The walk stays inside the MLflow schema (DESIGN.md 4): a purge reaching this
+				// The walk stays inside the MLflow schema (docs/design.md 4): a purge reaching this
 				// foreign key refuses, naming it.
 				static_findings_.push_back(
 				    {"foreign_schema_link", fk.child_schema + "." + fk.child_table + "." + Joined(fk.child_columns, ","),

@@ -1,4 +1,4 @@
-// The preflight's security findings (DESIGN.md section 8): what could make a purge run someone
+// The preflight's security findings (docs/design.md section 8): what could make a purge run someone
 // else's code, or run it with more rights than it needs. Each is one query of the catalogs,
 // rendered here and run by the driver like every other Findings step; names are always read
 // from the catalog at call time, never rendered from user input.

@@ -1,4 +1,4 @@
-// The preflight's security findings (DESIGN.md section 8), as queries returning rows
+// The preflight's security findings (docs/design.md section 8), as queries returning rows
 // (finding, object, detail, fix):
 //   shadowing_function  a function named like an entry point that the extension does not own
 //   shadowing_schema    a schema named like a role ("$user") that someone else owns or may create in

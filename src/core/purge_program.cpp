@@ -161,7 +161,7 @@ private:
 		                "", ""};
 	}
 
-	// A purged experiment takes all its runs, whatever their stage (DESIGN.md 3). Waits for
+	// A purged experiment takes all its runs, whatever their stage (docs/design.md 3). Waits for
 	// runs another purge holds: the experiment cannot go without them.
 	void AddLockRunsOfExperiments(bool append) {
 		Step &step = Add(StepKind::Lock, "SELECT " + Column("r", RunKey()) + " FROM " + runs_ + " AS r WHERE " +

@@ -1,5 +1,5 @@
 /*
- * What both drivers say when the transaction cannot write (DESIGN.md section 3): a dry run there
+ * What both drivers say when the transaction cannot write (docs/design.md section 3): a dry run there
  * is not audited, a real purge is refused at once with 25006. The extension raises these with
  * ereport (src/pg/purge_functions.cpp), mlflow-purge prints them (src/cli): one copy of the texts,
  * so the two drivers' messages stay equal (test/cli/equivalence.sh). Plain C, no PostgreSQL header.

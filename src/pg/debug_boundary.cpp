@@ -7,7 +7,7 @@
  * what is asked for (1 std::bad_alloc, 2 std::runtime_error, 3 a Boost.Format error, 4 a
  * non-standard type, 5 a PurgeError) behind the door, and the error is raised here with the
  * SQLSTATE the door's status maps to, exactly as the purge functions raise theirs. Created in
- * a scratch database by test/reliability/boundary.sh:
+ * a scratch database by test/reliability/boundary.py:
  *   CREATE FUNCTION mlflow_purge_debug_throw(int) RETURNS int
  *     AS '$libdir/mlflow_purge_debug', 'mlflow_purge_debug_throw' LANGUAGE C STRICT;
  */

@@ -2,7 +2,7 @@
 # ctest cli.managed: mlflow-purge as it runs on a managed service (RDS, Cloud SQL, Azure).
 #   - a database without the extension and without superuser anywhere: the database owner (no
 #     superuser, no CREATEDB/CREATEROLE) runs `mlflow-purge setup --grant-to <purger>` once; the
-#     purge role has only the grants the README section "Managed PostgreSQL" lists;
+#     purge role has only the grants docs/mlflow-purge.md ("Privileges the roles need") lists;
 #   - before setup the purge role is refused (42501, naming setup) and nothing changes;
 #   - its purges equal the extension's (run as superuser on a second clone): result rows,
 #     NOTICEs, every MLflow table's checksum, audit rows (but the role) and outbox rows;
@@ -53,7 +53,7 @@ CREATE DATABASE $ext_db TEMPLATE $template STRATEGY FILE_COPY;
 REVOKE CONNECT ON DATABASE $db FROM PUBLIC;
 SQL
 "${psql_q[@]}" -d "$ext_db" -c "SET client_min_messages = warning" -c "CREATE EXTENSION mlflow_purge"
-# The purge role's grants, as the README section "Managed PostgreSQL" lists them (the MLflow owner gives them).
+# The purge role's grants, as docs/mlflow-purge.md ("Privileges the roles need") lists them (the MLflow owner gives them).
 "${psql_q[@]}" -d "$db" <<SQL
 GRANT CONNECT ON DATABASE $db TO $purger, $nolock;
 GRANT USAGE ON SCHEMA public TO $purger, $nolock;

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""ctest ops_documented_calls: every call of the README cannot be redirected (issue 12, item 6).
+"""ctest ops_documented_calls: every call the docs show cannot be redirected, and every SQL block of
+the README runs as written.
 
 The attacker is the MLflow database's owner, not a superuser (often the MLflow application
 role). The database owner owns `public` and may create schemas of any name, so it plants:
@@ -10,7 +11,8 @@ role). The database owner owns `public` and may create schemas of any name, so i
     signatures of the extension's functions, and the untyped-literal winners.
 Every planted function writes a marker row (who ran it) and returns a plausible result.
 
-Then every call in the README's ```sql blocks is taken mechanically and
+Then every call in the ```sql blocks of README.md, CONTRIBUTING.md and docs/*.md is taken
+mechanically and
   - checked: schema-qualified, and no untyped literal or bare NULL as an argument; the only
     unqualified call allowed is the short form `SELECT mlflow_purge_deleted();` for a person at
     psql. A new call written any other way fails this test;
@@ -19,6 +21,17 @@ Then every call in the README's ```sql blocks is taken mechanically and
     recipe's command as the role its `username =>` names (which must be there and must not be a
     superuser);
 and the test asserts the marker table is empty, and that each call reached the real function.
+
+Every pg_cron recipe in those documents must use cron.schedule_in_database with `database =>`:
+cron.schedule runs its command in pg_cron's own database (cron.database_name), not MLflow's, so a
+DBA copying it gets a job that fails every night.
+
+Last, every statement of every ```sql block of the README runs, in the README's order, in a fresh
+database cloned from the MLflow 2.9.2 template (only the names of the database, the roles and the
+pg_cron jobs substituted): as the superuser, one statement at a time; a pg_cron recipe is scheduled
+in pg_cron's database, checked in cron.job (database, role) and unscheduled again, and its command
+runs in the MLflow database as the role it names. A purge call may end only in the refusals a real
+function gives for the README's example ids (P0002, 55000); anything else fails the test.
 
     test/ops/documented-calls.py [README.md]      (PGHOST/PGPORT/PGUSER: a superuser)
 """
@@ -71,6 +84,30 @@ def scalar(sql):
 def sql_blocks(text):
     for m in re.finditer(r"^```sql\n(.*?)^```", text, re.S | re.M):
         yield m.group(1)
+
+
+def documents():
+    """README.md first (or the file given), then CONTRIBUTING.md and docs/*.md when they exist."""
+    names = [README]
+    if len(sys.argv) <= 1:
+        names += [os.path.join(ROOT, "CONTRIBUTING.md")]
+        docs = os.path.join(ROOT, "docs")
+        names += sorted(os.path.join(docs, f) for f in os.listdir(docs) if f.endswith(".md")) if os.path.isdir(docs) else []
+    return [n for n in names if os.path.exists(n)]
+
+
+def cron_problems(statement):
+    """pg_cron recipes must run in the MLflow database: schedule_in_database, with database =>."""
+    problems = []
+    if re.search(r"\bcron\s*\.\s*schedule\s*\(", statement):
+        problems.append("cron.schedule runs the command in pg_cron's database, not MLflow's: "
+                        "use cron.schedule_in_database(..., database => 'mlflow', username => ...)")
+    if re.search(r"\bcron\s*\.\s*schedule_in_database\s*\(", statement):
+        if not re.search(r"\bdatabase\s*=>\s*'[^']+'", statement):
+            problems.append("cron.schedule_in_database without database => (name the MLflow database)")
+        if not re.search(r"\busername\s*=>\s*'[^']+'", statement):
+            problems.append("cron.schedule_in_database without username => (the job would run as the scheduling superuser)")
+    return problems
 
 
 def statements(block):
@@ -226,17 +263,131 @@ def reached_real_function(r):
     return bool(re.search(r"ERROR:  (experiment|run) .* (does not exist|is not deleted)", r.stderr))
 
 
-def main():
+# --- every SQL block of the README, run as written --------------------------------------------
+
+BLOCKS_DB = "ops_blocks_%d" % PID                 # stands for the README's database mlflow
+BLOCKS_OWNER = "ops_blocks_owner_%d" % PID        # the MLflow tables' owner (pg_cron username 'mlflow')
+BLOCKS_PURGER = "ops_blocks_purger_%d" % PID      # the README's mlflow_purger
+BLOCKS_JOB = "ops-blocks-%d-" % PID               # prefix of the pg_cron jobs it schedules
+PURGE_REFUSALS = ("P0002", "55000")               # the README's example ids may be unknown or active
+
+
+def blocks_substitute(statement):
+    s = re.sub(r"\bmlflow_purger\b", BLOCKS_PURGER, statement)
+    s = re.sub(r"(username\s*=>\s*)'mlflow'", r"\1'%s'" % BLOCKS_OWNER, s)
+    s = re.sub(r"(database\s*=>\s*)'mlflow'", r"\1'%s'" % BLOCKS_DB, s)
+    s = re.sub(r"\bDATABASE mlflow\b", "DATABASE " + BLOCKS_DB, s)
+    return re.sub(r"(cron\s*\.\s*schedule_in_database\s*\(\s*)'([^']+)'",
+                  lambda m: "%s'%s%s'" % (m.group(1), BLOCKS_JOB, m.group(2)), s)
+
+
+def run_verbose(sql, user, db):
+    """One statement in its own transaction (psql -c), errors with their SQLSTATE."""
+    return subprocess.run([PSQL, "-X", "-At", "-v", "ON_ERROR_STOP=1", "-v", "VERBOSITY=verbose", "-d", db, "-U", user,
+                           "-c", sql], capture_output=True, text=True)
+
+
+def outcome_ok(statement, r):
+    """Ran without error or warning, or a purge call refused as the real function refuses."""
+    if r.returncode == 0:
+        return "WARNING:" not in r.stderr
+    m = re.search(r"ERROR:  ([0-9A-Z]{5}):", r.stderr)
+    return bool(ANY_CALL.search(statement) and m and m.group(1) in PURGE_REFUSALS)
+
+
+def admin_sql(sql, db="postgres"):
+    return subprocess.run([PSQL, "-X", "-Atq", "-v", "ON_ERROR_STOP=1", "-d", db, "-c", sql], capture_output=True, text=True)
+
+
+def blocks_cleanup(cron_db):
+    if cron_db:
+        admin_sql("SELECT cron.unschedule(jobid) FROM cron.job WHERE jobname LIKE '%s%%'" % BLOCKS_JOB, cron_db)
+    for sql in ("DROP DATABASE IF EXISTS %s WITH (FORCE)" % BLOCKS_DB, "DROP ROLE IF EXISTS %s" % BLOCKS_PURGER,
+                "DROP ROLE IF EXISTS %s" % BLOCKS_OWNER):
+        admin_sql(sql)
+
+
+def readme_blocks_run():
     text = open(README, encoding="utf-8").read()
-    found = [s for b in sql_blocks(text) for s in statements(b) if ANY_CALL.search(s)]
+    todo = [s for b in sql_blocks(text) for s in statements(b)]
+    cron_db = admin_sql("SHOW cron.database_name").stdout.strip()
+    if not cron_db:
+        fail("pg_cron is not loaded on this server (shared_preload_libraries): the README's recipes cannot run")
+        return
+    r = admin_sql("SET client_min_messages = warning; CREATE EXTENSION IF NOT EXISTS pg_cron", cron_db)
+    if r.returncode != 0:
+        fail("CREATE EXTENSION pg_cron in %s failed: %s" % (cron_db, r.stderr))
+        return
+    blocks_cleanup(cron_db)
+    failed_before = len(failures)
+    # The MLflow database as deployed: its tables owned by the MLflow role, no extension yet.
+    for sql, db in (("CREATE ROLE %s LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE" % BLOCKS_OWNER, "postgres"),
+                    ("CREATE DATABASE %s TEMPLATE mlflow_2_9_2 OWNER %s" % (BLOCKS_DB, BLOCKS_OWNER), "postgres"),
+                    ("DO $d$DECLARE t record; BEGIN FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                     "LOOP EXECUTE format('ALTER TABLE public.%%I OWNER TO %s', t.tablename); END LOOP; END$d$"
+                     % BLOCKS_OWNER, BLOCKS_DB)):
+        r = admin_sql(sql, db)
+        if r.returncode != 0:
+            fail("setting up the README's database failed: %s\n%s" % (sql, r.stderr))
+            return
+    ran = 0
+    for statement in todo:
+        s = blocks_substitute(statement)
+        ran += 1
+        if not re.search(r"\bcron\s*\.\s*schedule_in_database\s*\(", s):
+            r = run_verbose(s, SUPERUSER, BLOCKS_DB)
+            if not outcome_ok(s, r):
+                fail("README statement failed as written: %s\n      %s%s" % (statement, r.stdout[-300:], r.stderr[-500:]))
+            continue
+        # A pg_cron recipe: scheduled where pg_cron lives, aimed at the MLflow database and role.
+        r = run_verbose(s, SUPERUSER, cron_db)
+        if r.returncode != 0 or not r.stdout.strip().isdigit():
+            fail("README pg_cron recipe failed to schedule: %s\n      %s" % (statement, r.stderr[-500:]))
+            continue
+        jobid = r.stdout.strip()
+        job = admin_sql("SELECT database || ' ' || username FROM cron.job WHERE jobid = %s" % jobid, cron_db).stdout.strip()
+        admin_sql("SELECT cron.unschedule(%s)" % jobid, cron_db)
+        command = re.search(r"\$\$(.*?)\$\$", s, re.S)
+        role = re.search(r"\busername\s*=>\s*'([^']+)'", s)
+        if not command or not role or job != "%s %s" % (BLOCKS_DB, role.group(1)):
+            fail("README pg_cron recipe does not run in the MLflow database as its role (cron.job: %s): %s" % (job, statement))
+            continue
+        r = run_verbose(command.group(1), role.group(1), BLOCKS_DB)
+        if not outcome_ok(command.group(1), r):
+            fail("README pg_cron command fails in the MLflow database as %s: %s\n      %s"
+                 % (role.group(1), command.group(1), r.stderr[-500:]))
+    if len(failures) == failed_before and ran >= 10:
+        ok("%d statements of the README's SQL blocks ran as written in a database made from the MLflow 2.9.2 "
+           "template (pg_cron recipes scheduled in %s, their commands run in the MLflow database)" % (ran, cron_db))
+    elif ran < 10:
+        fail("only %d statements in the README's SQL blocks: the extraction is broken" % ran)
+    if len(failures) == failed_before:
+        blocks_cleanup(cron_db)
+
+
+def main():
+    every = []            # (document, statement), README first
+    for name in documents():
+        text = open(name, encoding="utf-8").read()
+        every += [(os.path.relpath(name, ROOT), s) for b in sql_blocks(text) for s in statements(b)]
+    found = list(dict.fromkeys(s for _, s in every if ANY_CALL.search(s)))
     if len(found) < 8:
         fail("only %d statements with calls found in %s: the extraction is broken" % (len(found), README))
     bad = [(s, p) for s in found for p in lint(s)]
     for s, p in bad:
-        fail("README call not hardened: %s\n      in: %s" % (p, s))
+        fail("documented call not hardened: %s\n      in: %s" % (p, s))
     if not bad:
-        ok("%d README statements calling the functions: all schema-qualified with typed arguments "
+        ok("%d documented statements calling the functions: all schema-qualified with typed arguments "
            "(but the psql short form)" % len(found))
+    cron_bad = [(d, s, p) for d, s in every for p in cron_problems(s)]
+    for name in documents():  # a recipe in running text is copied too
+        for m in re.finditer(r"`([^`]*\bcron\s*\.\s*schedule\s*\([^`]*)`", open(name, encoding="utf-8").read()):
+            cron_bad.append((os.path.relpath(name, ROOT), m.group(1), cron_problems(m.group(1))[0]))
+    for d, s, p in cron_bad:
+        fail("%s: %s\n      in: %s" % (d, p, s))
+    cron_count = sum(1 for _, s in every if "cron.schedule" in s)
+    if cron_count and not cron_bad:
+        ok("%d pg_cron recipes: all cron.schedule_in_database with database => and username =>" % cron_count)
 
     cleanup()
     try:
@@ -285,6 +436,7 @@ def main():
     finally:
         if not failures:
             cleanup()
+    readme_blocks_run()
     print("ops_documented_calls: %d failed" % len(failures))
     return 1 if failures else 0
 

@@ -10,7 +10,7 @@
 --   SELECT * FROM regress.orphans();                           -- (0 rows)
 --
 -- It is NOT a model of the extension's algorithm (no locks, no lifecycle
--- checks, fixed table list per version); it only states DESIGN.md section 4
+-- checks, fixed table list per version); it only states docs/design.md section 4
 -- as DELETE statements, children before parents.
 
 SET client_min_messages = warning;

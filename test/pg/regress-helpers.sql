@@ -7,7 +7,7 @@
 -- Snapshots go to temporary tables.
 --
 -- The oracle: regress.owned_rows() lists every row of every MLflow table with
--- the experiments and runs it depends on (DESIGN.md section 4: owned through a
+-- the experiments and runs it depends on (docs/design.md section 4: owned through a
 -- foreign key, or through the soft links inputs / input_tags /
 -- entity_associations). A purge of experiments E and runs R must remove exactly
 -- the rows that depend on E, on R, or on a run of E, and leave every other row
@@ -331,7 +331,7 @@ BEGIN
 END
 $$;
 
--- References to runs that no longer exist. These are allowed (DESIGN.md section 4:
+-- References to runs that no longer exist. These are allowed (docs/design.md section 4:
 -- references are not orphans); tests print them to show what stays behind.
 CREATE FUNCTION regress.dangling_references()
 RETURNS TABLE(reference text, row_count bigint)
@@ -453,7 +453,7 @@ END
 $$;
 
 -- Calls mlflow_purge_deleted(older_than, max_runs) until a call purges nothing
--- and checks after every call (DESIGN.md section 3, max_runs):
+-- and checks after every call (docs/design.md section 3, max_runs):
 --   within_bound: at most max_runs runs, unless the call purged exactly one
 --                 experiment with runs, whole, and no other runs (an experiment
 --                 larger than max_runs is purged alone; experiments without runs

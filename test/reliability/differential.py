@@ -5,7 +5,7 @@ For each MLflow fixture schema, each trial (seeded, reproducible) builds a rando
 database with every entity kind the schema has, then runs a random sequence of soft deletes,
 restores (runs restored inside deleted experiments, experiments restored with their runs still
 deleted) and purge calls with random options. An oracle that knows only what the generator
-inserted and the ownership rules of DESIGN.md / README.md (never pg_constraint, never the
+inserted and the ownership rules of docs/design.md / README.md (never pg_constraint, never the
 extension's planner) predicts the outcome of every call: the SQLSTATE of a refused call, or
 exactly which rows must be gone. After every call it checks:
 
@@ -35,7 +35,7 @@ import psycopg2  # noqa: E402
 
 DAY_MS = 86400 * 1000
 
-# Columns that identify a row of each table (the primary keys of reference/mlflow-schema.md,
+# Columns that identify a row of each table (the primary keys of docs/mlflow-schema.md,
 # minus float/bool columns: the generator keeps these unique).
 IDENT = {
     "experiments": ["experiment_id"], "experiment_tags": ["experiment_id", "key"],

@@ -97,7 +97,7 @@ Outbox::Outbox(const std::string &conninfo, const std::optional<std::string> &bo
 	}
 }
 
-// The bookkeeping is trusted only with the right owner (DESIGN.md section 8): whoever owns the
+// The bookkeeping is trusted only with the right owner (docs/design.md section 8): whoever owns the
 // schema or a table can queue any location, add a trigger that runs as this drainer on every
 // UPDATE, or swap the table for something else.
 void

@@ -1,4 +1,4 @@
-// The deletion boundary of the drainer (DESIGN.md section 8): the artifact roots it may delete
+// The deletion boundary of the drainer (docs/design.md section 8): the artifact roots it may delete
 // inside, and the rule that decides whether a queued location lies inside one. Pure: the real
 // paths of local roots and locations are resolved by the caller (adapters/local_store) and
 // handed in already resolved.

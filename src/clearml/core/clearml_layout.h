@@ -1,4 +1,4 @@
-// What ClearML keeps per tenant in MongoDB and Redis (reference: shared/reference/clearml-layout.md
+// What ClearML keeps per tenant in MongoDB and Redis (reference: docs/clearml-layout.md
 // sections 2 and 5). One place for these facts; everything else asks here.
 #pragma once
 

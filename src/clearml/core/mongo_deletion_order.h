@@ -1,4 +1,4 @@
-// Which documents go, in which order (clearml-layout.md section 7 step 3).
+// Which documents go, in which order (docs/clearml-layout.md section 7 step 3).
 #pragma once
 
 #include <string>

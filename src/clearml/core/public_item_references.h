@@ -1,4 +1,4 @@
-// Where other data points at a public item (clearml-layout.md section 2.2): another tenant's task
+// Where other data points at a public item (docs/clearml-layout.md section 2.2): another tenant's task
 // may use a published model as its input, start from a published task, live in a published
 // project. --public-items=delete breaks those references, so the plan names them first.
 #pragma once

@@ -1,4 +1,4 @@
-// The purge steps in the crash-safe order of clearml-layout.md section 7. Each step is idempotent
+// The purge steps in the crash-safe order of docs/clearml-layout.md section 7. Each step is idempotent
 // and keyed only on the tenant id, so a re-run after a crash simply runs them all again.
 #pragma once
 

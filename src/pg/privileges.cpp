@@ -1,7 +1,8 @@
 /*
- * Checks, before anything runs, that the calling role may read (dry run) or read and delete
- * (purge) every table of the program, and names all missing privileges in one error. PG zone.
- * The purge runs with the caller's rights (SECURITY INVOKER): this only makes the refusal clear.
+ * Finds, before anything runs, what the calling role may do to every table of the program (read,
+ * delete, lock rows); the core decides whether that is enough and words the one error naming
+ * every missing privilege (mp_check_privileges). PG zone. The purge runs with the caller's
+ * rights (SECURITY INVOKER): this only makes the refusal clear.
  */
 #include "pg/pg_zone.h"
 

@@ -6,6 +6,7 @@
 #include "core/messages.hpp"
 #include "core/purge_error.hpp"
 #include "core/purge_program.hpp"
+#include "core/status_text.hpp"
 
 #include <boost/format.hpp>
 #include <cstring>
@@ -164,26 +165,6 @@ StepKindCode(StepKind kind) {
 		return MP_STEP_SKIPPED;
 	}
 	return MP_STEP_ASSERT;
-}
-
-// Copies `text` into a fixed buffer, cut to fit. Never allocates: it also runs in the handlers
-// of memory exhaustion.
-void
-CopyInto(char *buffer, size_t size, const char *text) noexcept {
-	const size_t n = text ? strnlen(text, size - 1) : 0;
-	std::memcpy(buffer, text ? text : "", n);
-	buffer[n] = '\0';
-}
-
-void
-Report(MpStatus *status, int kind, const char *message, const char *detail = "", const char *hint = "") noexcept {
-	if (!status) {
-		return;
-	}
-	status->kind = kind;
-	CopyInto(status->message, sizeof status->message, message);
-	CopyInto(status->detail, sizeof status->detail, detail);
-	CopyInto(status->hint, sizeof status->hint, hint);
 }
 
 // A fixed prefix and an exception's own text, joined in the status buffer itself.

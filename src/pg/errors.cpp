@@ -6,7 +6,6 @@
 #include "core/status_sqlstate.h"
 
 extern "C" {
-#include "lib/stringinfo.h"
 #include "utils/elog.h"
 }
 
@@ -30,31 +29,15 @@ raise_status(const MpStatus *status)
 	pg_unreachable();
 }
 
-/* Copies `text`, replacing {count} and {sample} with the step's figures. */
+/* The program's text with {count} and {sample} filled by the core (mp_fill_placeholders). */
 static char *
 fill_placeholders(const char *text, int64 count, const char *sample)
 {
-	StringInfoData out;
+	size_t		length = mp_fill_placeholders(text, count, sample, NULL, 0);
+	char	   *out = (char *) palloc(length + 1);
 
-	initStringInfo(&out);
-	while (*text)
-	{
-		if (strncmp(text, "{count}", 7) == 0)
-		{
-			appendStringInfo(&out, INT64_FORMAT, count);
-			text += 7;
-		}
-		else if (strncmp(text, "{sample}", 8) == 0)
-		{
-			appendStringInfoString(&out, sample ? sample : "");
-			if (count > 10)
-				appendStringInfoString(&out, ", ...");
-			text += 8;
-		}
-		else
-			appendStringInfoChar(&out, *text++);
-	}
-	return out.data;
+	mp_fill_placeholders(text, count, sample, out, length + 1);
+	return out;
 }
 
 void

@@ -63,33 +63,13 @@ mlflow_purge_schema(void)
 }
 bool mlflow_purge_progress_setting = false;
 
-/*
- * The value is a schema *name*, never SQL: it is looked up with get_namespace_oid and always
- * quoted, so "mlflow-prod" or a name with quotes works as PostgreSQL allows it. We refuse only
- * what no schema can be called: an empty name, one longer than NAMEDATALEN, control characters.
- * Returns why the name is refused, or NULL.
- */
-StaticAssertDecl(NAMEDATALEN == 64, "schema_name_problem says 63 bytes");
-
-static const char *
-schema_name_problem(const char *name)
-{
-	if (name == NULL || name[0] == '\0')
-		return "mlflow_purge.schema must name the schema that holds MLflow's tables.";
-	if (strlen(name) >= NAMEDATALEN)
-		return "A schema name has at most 63 bytes.";
-	for (const unsigned char *p = (const unsigned char *) name; *p; p++)
-	{
-		if (*p < 0x20 || *p == 0x7f)
-			return "A schema name cannot contain control characters.";
-	}
-	return NULL;
-}
+/* The rule for the value is the core's (mp_schema_name_problem), shared with mlflow-purge. */
+StaticAssertDecl(NAMEDATALEN == 64, "mp_schema_name_problem says 63 bytes");
 
 static bool
 check_schema_setting(char **newval, void **extra, GucSource source)
 {
-	const char *problem = schema_name_problem(*newval);
+	const char *problem = mp_schema_name_problem(*newval);
 
 	(void) extra;
 	(void) source;
@@ -123,7 +103,7 @@ _PG_init(void)
 	{
 		/* A valid name PostgreSQL did not apply was refused for its setter's lack of privilege. */
 		rejected_schema_setting = requested;
-		rejected_for_privilege = schema_name_problem(requested) == NULL;
+		rejected_for_privilege = mp_schema_name_problem(requested) == NULL;
 	}
 	DefineCustomBoolVariable("mlflow_purge.progress",
 							 "Reports every table as it is purged, and the totals, as NOTICE messages.",

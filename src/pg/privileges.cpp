@@ -1,71 +1,50 @@
 /*
- * Checks, before anything runs, that the calling role may read (dry run) or read and delete
- * (purge) every table of the program, and names all missing privileges in one error. PG zone.
- * The purge runs with the caller's rights (SECURITY INVOKER): this only makes the refusal clear.
+ * Finds, before anything runs, what the calling role may do to every table of the program (read,
+ * delete, lock rows); the core decides whether that is enough and words the one error naming
+ * every missing privilege (mp_check_privileges). PG zone. The purge runs with the caller's
+ * rights (SECURITY INVOKER): this only makes the refusal clear.
  */
 #include "pg/pg_zone.h"
 
 extern "C" {
-#include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "utils/acl.h"
 #include "utils/lsyscache.h"
 }
 
+static void
+find_access(const char *table, Oid namespace_oid, Oid role, MpTableAccess *access)
+{
+	Oid			relid = get_relname_relid(table, namespace_oid);
+	AclMode		granted;
+
+	memset(access, 0, sizeof(*access));
+	if (!OidIsValid(relid))
+		return;
+	granted = pg_class_aclmask(relid, role, ACL_SELECT | ACL_DELETE | ACL_UPDATE, ACLMASK_ALL);
+	access->exists = 1;
+	access->may_select = (granted & ACL_SELECT) != 0;
+	access->may_delete = (granted & ACL_DELETE) != 0;
+	access->may_lock = (granted & ACL_UPDATE) != 0 ||
+		pg_attribute_aclcheck_all(relid, role, ACL_UPDATE, ACLMASK_ANY) == ACLCHECK_OK;
+}
+
+/* What the role may do to each table of the program; the rule and its message are the core's. */
 void
 check_table_privileges(const MpProgram *program, Oid namespace_oid)
 {
-	AclMode		needed = program->dry_run ? ACL_SELECT : (ACL_SELECT | ACL_DELETE);
 	Oid			role = GetUserId();
-	StringInfoData missing;
+	MpTableAccess *tables = (MpTableAccess *) palloc0(sizeof(MpTableAccess) * (program->ntables + 1));
+	MpTableAccess *locks = (MpTableAccess *) palloc0(sizeof(MpTableAccess) * (program->nsteps + 1));
+	MpStatus   *status = (MpStatus *) palloc0(sizeof(MpStatus));
 
-	initStringInfo(&missing);
 	for (int i = 0; i < program->ntables; i++)
-	{
-		const char *table = program->text + program->tables[i];
-		Oid			relid = get_relname_relid(table, namespace_oid);
-		AclMode		granted;
-
-		if (!OidIsValid(relid))
-			continue;			/* dropped meanwhile: the statement itself will say so */
-		granted = pg_class_aclmask(relid, role, needed, ACLMASK_ALL);
-		if ((granted & needed) == needed)
-			continue;
-		appendStringInfo(&missing, "%s%s (%s)", missing.len ? ", " : "", table,
-						 (granted & ACL_SELECT) ? "DELETE" : (program->dry_run ? "SELECT" : "SELECT, DELETE"));
-	}
-	/* Row locks (SELECT ... FOR UPDATE) need UPDATE on the table or on one of its columns. */
-	Oid		   *lock_checked = (Oid *) palloc0(sizeof(Oid) * (program->nsteps + 1));
-	int			nlock_checked = 0;
-
+		find_access(program->text + program->tables[i], namespace_oid, role, &tables[i]);
 	for (int i = 0; i < program->nsteps; i++)
 	{
-		const MpStep *step = &program->steps[i];
-		const char *table;
-		Oid			relid;
-		bool		seen = false;
-
-		if (step->kind != MP_STEP_LOCK || step->locked_table == 0)
-			continue;
-		table = program->text + step->locked_table;
-		relid = get_relname_relid(table, namespace_oid);
-		for (int j = 0; j < nlock_checked; j++)
-			seen = seen || lock_checked[j] == relid;
-		if (!OidIsValid(relid) || seen)
-			continue;
-		lock_checked[nlock_checked++] = relid;
-		if (pg_class_aclcheck(relid, role, ACL_UPDATE) == ACLCHECK_OK ||
-			pg_attribute_aclcheck_all(relid, role, ACL_UPDATE, ACLMASK_ANY) == ACLCHECK_OK)
-			continue;
-		appendStringInfo(&missing, "%s%s (UPDATE on any column, for its row locks)", missing.len ? ", " : "", table);
+		if (program->steps[i].kind == MP_STEP_LOCK && program->steps[i].locked_table != 0)
+			find_access(program->text + program->steps[i].locked_table, namespace_oid, role, &locks[i]);
 	}
-	if (missing.len > 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("permission denied for the MLflow tables this purge %s",
-						program->dry_run ? "reads" : "deletes from"),
-				 errdetail("Role \"%s\" lacks: %s.", GetUserNameFromId(role, false), missing.data),
-				 errhint("Grant %s, or run the purge as the MLflow schema owner.",
-						 program->dry_run ? "SELECT on those tables"
-						 : "SELECT and DELETE on those tables and UPDATE on one column of the locked ones")));
+	if (mp_check_privileges(program, GetUserNameFromId(role, false), tables, locks, status) != MP_OK)
+		raise_status(status);
 }

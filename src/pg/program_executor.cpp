@@ -42,8 +42,7 @@ declare_parameters(const MpProgram *program, PurgeBindings *bindings)
 {
 	static const Oid fixed[] = {INT4ARRAYOID, TEXTARRAYOID, TEXTOID, TEXTOID, INTERVALOID, INT4OID};
 
-	if (program->nparams < (int) lengthof(fixed) || program->nparams > MP_MAX_PARAMS)
-		elog(ERROR, "mlflow_purge: program declares %d parameters", program->nparams);
+	/* mp_run_start has checked the count: 6 to MP_MAX_PARAMS */
 	bindings->nparams = program->nparams;
 	for (int i = 0; i < program->nparams; i++)
 		bindings->types[i] = i < (int) lengthof(fixed) ? fixed[i] : TEXTARRAYOID;
@@ -101,28 +100,9 @@ set_slot_from_array(PurgeBindings *bindings, int slot, int column)
 	bool		isnull;
 	Datum		value = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, column, &isnull);
 
-	if (isnull)
-		elog(ERROR, "mlflow_purge: a key selection returned NULL");
+	Assert(!isnull);			/* the core refused a NULL selection (MpStepResult.null_array) */
 	bindings->values[slot - 1] = PointerGetDatum(DatumGetArrayTypePCopy(value));
 	bindings->nulls[slot - 1] = ' ';
-}
-
-static int64
-int8_cell(int column)
-{
-	bool		isnull;
-	Datum		value = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, column, &isnull);
-
-	return isnull ? 0 : DatumGetInt64(value);
-}
-
-static bool
-bool_cell(uint64 row, int column)
-{
-	bool		isnull;
-	Datum		value = SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, column, &isnull);
-
-	return !isnull && DatumGetBool(value);
 }
 
 static int
@@ -136,203 +116,176 @@ run_statement(const MpProgram *program, const MpStep *step, PurgeBindings *bindi
 	return rc;
 }
 
+/* Runs `step`'s statement and reads what `directive` asks of its first row into `result`. */
 static void
-expect_rows(int rc, uint64 minimum)
+run_and_read(const MpProgram *program, const MpStep *step, const MpDirective *directive, PurgeBindings *bindings,
+			 MpStepResult *result)
 {
-	if (rc != SPI_OK_SELECT || SPI_processed < minimum)
-		elog(ERROR, "mlflow_purge: unexpected result from a purge step: %s, " UINT64_FORMAT " rows",
-			 SPI_result_code_string(rc), SPI_processed);
+	TimestampTz started = GetCurrentTimestamp();
+	int			rc = run_statement(program, step, bindings);
+	HeapTuple	row;
+	TupleDesc	desc = SPI_tuptable ? SPI_tuptable->tupdesc : NULL;
+	bool		isnull;
+	Datum		value;
+
+	if (rc != (directive->is_delete ? SPI_OK_DELETE : SPI_OK_SELECT))
+		elog(ERROR, "mlflow_purge: unexpected result from a purge step: %s", SPI_result_code_string(rc));
+	memset(result, 0, sizeof(*result));
+	result->rows = (int64) SPI_processed;
+	result->elapsed_ms = elapsed_ms(started);
+	if (directive->is_delete || SPI_processed == 0)
+		return;
+	row = SPI_tuptable->vals[0];
+	if (directive->flag_column)
+	{
+		value = SPI_getbinval(row, desc, directive->flag_column, &isnull);
+		result->flag = !isnull && DatumGetBool(value);
+	}
+	if (directive->number_column)
+	{
+		value = SPI_getbinval(row, desc, directive->number_column, &isnull);
+		result->number = isnull ? 0 : DatumGetInt64(value);
+	}
+	if (directive->sample_column)
+		result->sample = SPI_getvalue(row, desc, directive->sample_column);
+	if (directive->count_column)
+	{
+		value = SPI_getbinval(row, desc, directive->count_column, &isnull);
+		if (!isnull)
+		{
+			ArrayType  *array = DatumGetArrayTypeP(value);
+
+			result->elements = ArrayGetNItems(ARR_NDIM(array), ARR_DIMS(array));
+		}
+	}
+	for (int column = 1; column <= desc->natts && column <= 30; column++)
+	{
+		if ((directive->array_columns & (1 << (column - 1))) != 0)
+		{
+			(void) SPI_getbinval(row, desc, column, &isnull);
+			result->null_array |= isnull;
+		}
+	}
 }
 
-/* Resolve: the named target must exist once and be soft-deleted; its key becomes the slot. */
-static void
-resolve_target(const MpProgram *program, const MpStep *step, PurgeBindings *bindings)
+/* MP_ACT_QUEUE: the locations were read with the caller's rights, queued as the owner. */
+static int64
+queue_step_artifacts(const char *schema)
 {
-	int			rc = run_statement(program, step, bindings);
+	HeapTuple	row = SPI_tuptable->vals[0];
+	TupleDesc	desc = SPI_tuptable->tupdesc;
+	bool		isnull;
+	Datum		types = PointerGetDatum(DatumGetArrayTypePCopy(SPI_getbinval(row, desc, 1, &isnull)));
+	Datum		ids = PointerGetDatum(DatumGetArrayTypePCopy(SPI_getbinval(row, desc, 2, &isnull)));
+	Datum		locations = PointerGetDatum(DatumGetArrayTypePCopy(SPI_getbinval(row, desc, 3, &isnull)));
 
-	expect_rows(rc, 0);
-	if (SPI_processed == 0)
-		raise_program_message(ERROR, program, &step->primary, 0, NULL);
-	if (SPI_processed > 1)
-		raise_program_message(ERROR, program, &step->ambiguous, (int64) SPI_processed, NULL);
-	if (!bool_cell(0, 2))
-		raise_program_message(ERROR, program, &step->not_deleted, 1, NULL);
-	set_slot_from_result(bindings, step->slot, 1, false);
+	SPI_freetuptable(SPI_tuptable);
+	SPI_tuptable = NULL;
+	return queue_artifacts(schema, types, ids, locations);
+}
+
+static void
+apply_fills(const MpVerdict *verdict, PurgeBindings *bindings)
+{
+	for (int i = 0; i < verdict->nfills; i++)
+	{
+		const MpSlotFill *fill = &verdict->fills[i];
+
+		if (fill->param < 1 || fill->param > bindings->nparams)
+			elog(ERROR, "mlflow_purge: a step fills parameter $%d", fill->param);
+		if (fill->from_array)
+			set_slot_from_array(bindings, fill->param, fill->column);
+		else
+			set_slot_from_result(bindings, fill->param, fill->column, fill->append != 0);
+	}
+}
+
+/* Does what the core decided; returns true when the program ends here (nothing purged). */
+static bool
+act_on_verdict(const MpProgram *program, const MpVerdict *verdict, PurgeBindings *bindings, MpRun *run,
+			   const char *schema)
+{
+	switch (verdict->action)
+	{
+		case MP_ACT_CONTINUE:
+			apply_fills(verdict, bindings);
+			if (verdict->progress[0])
+				ereport(progress_level(), (errmsg("%s", verdict->progress)));
+			return false;
+		case MP_ACT_NOTICE:
+			raise_program_message(NOTICE, program, &verdict->message, verdict->count, verdict->sample);
+			return verdict->stop != 0;
+		case MP_ACT_RAISE:
+			raise_program_message(ERROR, program, &verdict->message, verdict->count, verdict->sample);
+			return true;
+		case MP_ACT_QUEUE:
+			mp_run_queued(run, queue_step_artifacts(schema));
+			return false;
+		case MP_ACT_FAIL:
+			raise_status(&verdict->status);
+		default:
+			elog(ERROR, "mlflow_purge: unknown verdict %d", verdict->action);
+	}
+	return true;
 }
 
 /*
- * An explicit target locked nothing: it was purged by a concurrent call (report it, purge
- * nothing) or restored (an error). Returns true when the call should end with zero counts.
+ * The driver loop: run each step's statement, hand its result to the core (core/door.h), do
+ * what the core says. Every rule of what a result means is the core's.
  */
-static bool
-explicit_target_vanished(const MpProgram *program, const MpStep *lock, PurgeBindings *bindings)
-{
-	const MpStep *resolve;
-	int			rc;
-
-	if (program->resolve_step < 0)
-		elog(ERROR, "mlflow_purge: program has no resolve step");
-	resolve = &program->steps[program->resolve_step];
-	rc = run_statement(program, resolve, bindings);
-	expect_rows(rc, 0);
-	if (SPI_processed == 0)
-	{
-		raise_program_message(NOTICE, program, &lock->primary, 0, NULL);
-		return true;
-	}
-	if (!bool_cell(0, 2))
-		raise_program_message(ERROR, program, &resolve->not_deleted, 1, NULL);
-	elog(ERROR, "mlflow_purge: could not lock the purge target");
-	return false;
-}
-
-/* QueueArtifacts: the locations are read with the caller's rights, queued as the owner. */
-static void
-queue_step_artifacts(const MpProgram *program, const MpStep *step, PurgeBindings *bindings, PurgeOutcome *outcome)
-{
-	int			rc = run_statement(program, step, bindings);
-	bool		isnull;
-	Datum		types;
-	Datum		ids;
-	Datum		locations;
-	ArrayType  *array;
-	int			n;
-
-	expect_rows(rc, 1);
-	types = PointerGetDatum(DatumGetArrayTypePCopy(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull)));
-	ids = PointerGetDatum(DatumGetArrayTypePCopy(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull)));
-	locations = PointerGetDatum(DatumGetArrayTypePCopy(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull)));
-	SPI_freetuptable(SPI_tuptable);
-	array = DatumGetArrayTypeP(locations);
-	n = ArrayGetNItems(ARR_NDIM(array), ARR_DIMS(array));
-	if (program->dry_run || n == 0)
-		outcome->artifacts_queued += n;
-	else
-		outcome->artifacts_queued += queue_artifacts(outcome->schema, types, ids, locations);
-	SPI_tuptable = NULL;
-}
-
 void
 execute_purge_program(const MpProgram *program, PurgeBindings *bindings, int64 *counts, PurgeOutcome *outcome)
 {
 	TimestampTz started = GetCurrentTimestamp();
-	int			tables_done = 0;
+	MpRun		run;
+	MpStatus   *status = (MpStatus *) palloc0(sizeof(MpStatus));
+	MpVerdict  *verdict = (MpVerdict *) palloc0(sizeof(MpVerdict));
+	char		summary[512];
 
+	memset(&run, 0, sizeof(run));
+	run.bookkeeping = bookkeeping_installed();
+	run.counts = counts;
+	if (mp_run_start(program, &run, status) != MP_OK)
+		raise_status(status);
 	declare_parameters(program, bindings);
 
 	for (int i = 0; i < program->nsteps; i++)
 	{
 		const MpStep *step = &program->steps[i];
-		int			rc;
-		TimestampTz step_started = GetCurrentTimestamp();
+		MpDirective directive;
+		MpStepResult result;
+		bool		stop;
 
 		CHECK_FOR_INTERRUPTS();
-		if (step->needs_targets && slot_is_empty(bindings, 1) && slot_is_empty(bindings, 2))
+		if (mp_step_begin(program, &run, i, slot_is_empty(bindings, 1) && slot_is_empty(bindings, 2), &directive,
+						  status) != MP_OK)
+			raise_status(status);
+		if (!directive.run)
 			continue;
-
-		switch (step->kind)
+		run_and_read(program, step, &directive, bindings, &result);
+		if (mp_step_verdict(program, &run, i, &result, verdict) == MP_ACT_CHECK_VANISHED)
 		{
-			case MP_STEP_RESOLVE:
-				resolve_target(program, step, bindings);
-				break;
-			case MP_STEP_ASSERT:
-				rc = run_statement(program, step, bindings);
-				expect_rows(rc, 1);
-				if (bool_cell(0, 1))
-					raise_program_message(ERROR, program, &step->primary, 0, NULL);
-				break;
-			case MP_STEP_SELECT_TARGETS:
-				rc = run_statement(program, step, bindings);
-				expect_rows(rc, 1);
-				set_slot_from_array(bindings, 1, 1);
-				set_slot_from_array(bindings, 2, 2);
-				break;
-			case MP_STEP_SELECT_KEYS:
-				if (step->slot <= 6 || step->slot > program->nparams)
-					elog(ERROR, "mlflow_purge: key selection into parameter $%d", step->slot);
-				rc = run_statement(program, step, bindings);
-				expect_rows(rc, 1);
-				set_slot_from_array(bindings, step->slot, 1);
-				break;
-			case MP_STEP_LOCK:
-				rc = run_statement(program, step, bindings);
-				expect_rows(rc, 0);
-				if (SPI_processed == 0 && step->explicit_target)
-				{
-					if (explicit_target_vanished(program, step, bindings))
-						return;		/* nothing purged: zero counts, still audited */
-				}
-				set_slot_from_result(bindings, step->slot, 1, step->append != 0);
-				break;
-			case MP_STEP_NOTICE:
-			case MP_STEP_GUARD:
-				{
-					int64		count;
+			const MpStep *resolve = &program->steps[verdict->statement_step];
 
-					rc = run_statement(program, step, bindings);
-					expect_rows(rc, 1);
-					count = int8_cell(1);
-					if (count > 0)
-						raise_program_message(step->kind == MP_STEP_GUARD ? ERROR : NOTICE, program, &step->primary,
-											  count, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2));
-					break;
-				}
-			case MP_STEP_DELETE:
-				rc = run_statement(program, step, bindings);
-				if (rc != SPI_OK_DELETE)
-					elog(ERROR, "mlflow_purge: DELETE returned %s", SPI_result_code_string(rc));
-				counts[step->table_index] += (int64) SPI_processed;
-				outcome->total_rows += (int64) SPI_processed;
-				tables_done++;
-				ereport(progress_level(),
-						(errmsg("mlflow_purge: %s: " INT64_FORMAT " rows deleted in %.1f ms",
-								program->text + program->tables[step->table_index], (int64) SPI_processed,
-								elapsed_ms(step_started))));
-				break;
-			case MP_STEP_COUNT:
-				{
-					int64		rows;
-
-					rc = run_statement(program, step, bindings);
-					expect_rows(rc, 1);
-					rows = int8_cell(1);
-					counts[step->table_index] += rows;
-					outcome->total_rows += rows;
-					tables_done++;
-					ereport(progress_level(),
-							(errmsg("mlflow_purge: %s: " INT64_FORMAT " rows would be deleted (dry run), counted in %.1f ms",
-									program->text + program->tables[step->table_index], rows,
-									elapsed_ms(step_started))));
-					break;
-				}
-			case MP_STEP_SKIPPED:
-				{
-					int64		count;
-
-					rc = run_statement(program, step, bindings);
-					expect_rows(rc, 1);
-					count = int8_cell(1);
-					outcome->targets_skipped += count;
-					if (count > 0)
-						raise_program_message(NOTICE, program, &step->primary, count,
-											  SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2));
-					break;
-				}
-			case MP_STEP_QUEUE_ARTIFACTS:
-				if (bookkeeping_installed())
-					queue_step_artifacts(program, step, bindings, outcome);
-				break;
-			default:
-				elog(ERROR, "mlflow_purge: unknown program step %d", step->kind);
+			if (mp_step_begin(program, &run, verdict->statement_step, false, &directive, status) != MP_OK)
+				raise_status(status);
+			run_and_read(program, resolve, &directive, bindings, &result);
+			mp_vanished_verdict(program, &run, i, &result, verdict);
 		}
+		stop = act_on_verdict(program, verdict, bindings, &run, outcome->schema);
 		if (SPI_tuptable)
 			SPI_freetuptable(SPI_tuptable);
+		SPI_tuptable = NULL;
+		if (stop)
+			break;
 	}
-	ereport(progress_level(),
-			(errmsg("mlflow_purge: %s " INT64_FORMAT " rows from %d tables in %.1f ms; " INT64_FORMAT
-					" artifact locations %s",
-					program->dry_run ? "dry run: would delete" : "purged", outcome->total_rows, tables_done,
-					elapsed_ms(started), outcome->artifacts_queued, program->dry_run ? "would be queued" : "queued")));
+	outcome->total_rows = run.total_rows;
+	outcome->artifacts_queued = run.artifacts_queued;
+	outcome->targets_skipped = run.targets_skipped;
+	if (run.stopped)
+		return;					/* nothing purged: zero counts, still audited */
+	mp_run_summary(program, &run, elapsed_ms(started), summary, sizeof(summary));
+	ereport(progress_level(), (errmsg("%s", summary)));
 }
 
 /*
@@ -359,7 +312,8 @@ execute_check_program(const MpProgram *program, Oid namespace_oid, Tuplestoresta
 				continue;
 		}
 		rc = SPI_execute(program->text + step->sql, true, 0);
-		expect_rows(rc, 0);
+		if (rc != SPI_OK_SELECT)
+			elog(ERROR, "mlflow_purge: unexpected result from a preflight step: %s", SPI_result_code_string(rc));
 		for (uint64 row = 0; row < SPI_processed; row++)
 		{
 			Datum		values[4];

@@ -9,6 +9,7 @@
 #include "pg/pg_zone.h"
 
 #include "core/read_only_messages.h"
+#include "core/schema_messages.h"
 
 extern "C" {
 #include "access/htup_details.h"
@@ -134,9 +135,9 @@ mlflow_namespace(const char *schema)
 	if (!OidIsValid(namespace_oid))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_SCHEMA_NAME),
-				 errmsg("schema \"%s\" does not exist", schema),
-				 errdetail("mlflow_purge.schema names the schema that holds the MLflow tracking tables."),
-				 errhint("SET mlflow_purge.schema TO the MLflow schema, or ALTER DATABASE ... SET it.")));
+				 errmsg(mp_schema_missing_message, schema),
+				 errdetail("%s", mp_schema_missing_detail),
+				 errhint("%s", mp_schema_missing_hint)));
 	/* Defence in depth behind the setting's superuser-only context: whoever names one, a temp
 	 * schema holds one session's own tables and is never where MLflow keeps its data. */
 	if (isAnyTempNamespace(namespace_oid))

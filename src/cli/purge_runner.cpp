@@ -822,6 +822,16 @@ PurgeRunner::Setup(const std::optional<std::string> &grant_to) {
 		    {{kTextOid, *grant_to}});
 		session_.Exec(grants.Text(0, 0));
 		session_.Exec(grants.Text(0, 1));
+		// Read only: the purge follows the declared soft links; declaring stays the owner's.
+		const Result reads = session_.Exec(
+		    "SELECT pg_catalog.format('GRANT SELECT ON " MP_BOOKKEEPING_SCHEMA ".declared_links TO %I', $1) "
+		    "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace "
+		    "WHERE n.nspname OPERATOR(pg_catalog.=) '" MP_BOOKKEEPING_SCHEMA "' "
+		    "  AND c.relname OPERATOR(pg_catalog.=) 'declared_links'",
+		    {{kTextOid, *grant_to}});
+		for (int i = 0; i < reads.Rows(); ++i) {
+			session_.Exec(reads.Text(i, 0));
+		}
 	}
 	transaction.Commit();
 	return created;

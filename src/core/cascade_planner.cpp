@@ -242,7 +242,7 @@ CascadePlanner::Plan(bool include_experiments, ModelVersionPolicy policy) const 
 			}
 			edge = with_child_key(std::move(edge));
 			if (link.declared) {
-				edge.name = "declared link " + edge.name;
+				edge.name += " (declared in mlflow_purge.declared_links)";
 			}
 			if (link.role == SoftLink::Role::ReferenceReported) {
 				plan.reported_links.push_back(std::move(edge));

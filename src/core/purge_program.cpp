@@ -449,11 +449,9 @@ private:
 			Step &step = Add(StepKind::Notice, statements.EdgeRows(edge, true));
 			step.needs_targets = true;
 			step.primary = {ErrorKind::Internal,
-			                Message("{count} row(s) of %1% still name purged %2% rows through %3%.%4% and are kept: "
-			                        "{sample}",
-			                        edge.child_table, edge.parent_table, edge.child_table, edge.columns.front().child),
-			                Message("The link %1% is a reference: the rows belong to an entity the purge keeps.",
-			                        edge.name),
+			                Message("{count} row(s) of %1% name purged rows of %2% in column %3% and are kept: {sample}",
+			                        edge.child_table, edge.parent_table, edge.columns.front().child),
+			                Message("Link %1% is a reference: its rows belong to something the purge keeps.", edge.name),
 			                "Remove or re-point those rows if they should not name a purged entity."};
 		}
 		for (const auto &edge : plan.set_null_edges) {

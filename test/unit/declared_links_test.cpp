@@ -183,3 +183,20 @@ TEST(DeclaredLinks, ThePreflightProposesTheExactDeclaration) {
 
 } // namespace
 } // namespace mlflow_purge::core
+
+namespace mlflow_purge::core {
+namespace {
+
+TEST(DeclaredLinks, AnInvalidDeclarationIsAPreflightFindingNotAFailure) {
+	auto catalog = WithDbaTable();
+	catalog.declared_links = {{"dba_notes", "experiment_id", "experiment", "owned", "p"}};
+	std::string all;
+	for (const auto &step : BuildPreflightProgram(catalog).steps) {
+		all += step.sql;
+	}
+	EXPECT_NE(all.find("'purge_refused'"), std::string::npos);
+	EXPECT_NE(all.find("declared link (dba_notes, experiment_id, experiment, owned) is invalid"), std::string::npos);
+}
+
+} // namespace
+} // namespace mlflow_purge::core

@@ -109,7 +109,7 @@ LoadedCatalog::LoadedCatalog(Session &session, const std::string &schema, bool w
 		}
 	}
 
-	LoadDeclaredLinks(session, args);
+	LoadDeclaredLinks(session, args, !with_indexes);
 
 	catalog_.ntables = static_cast<int>(tables_.size());
 	catalog_.tables = tables_.data();
@@ -122,16 +122,20 @@ LoadedCatalog::LoadedCatalog(Session &session, const std::string &schema, bool w
 }
 
 // The DBA's declared soft links, as the extension reads them. Trusted only from a bookkeeping
-// schema whose owner is verified first; a table this role cannot read is an error, never an
-// empty list (the purge would silently leave the declared rows behind).
+// schema whose owner is verified first; for a purge, a table this role cannot read is an error,
+// never an empty list (the purge would silently leave the declared rows behind). The preflight
+// (`check`, which changes nothing) goes on without them.
 void
-LoadedCatalog::LoadDeclaredLinks(Session &session, const std::vector<Param> &args) {
+LoadedCatalog::LoadDeclaredLinks(Session &session, const std::vector<Param> &args, bool for_purge) {
 	const Result table = session.Exec(
 	    "SELECT pg_catalog.has_schema_privilege(n.oid, 'USAGE') AND pg_catalog.has_table_privilege(c.oid, 'SELECT') "
 	    "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace "
 	    "WHERE n.nspname OPERATOR(pg_catalog.=) '" MP_BOOKKEEPING_SCHEMA "' "
 	    "  AND c.relname OPERATOR(pg_catalog.=) 'declared_links'");
 	if (table.Rows() == 0) {
+		return;
+	}
+	if (table.Text(0, 0) != "t" && !for_purge) {
 		return;
 	}
 	VerifyBookkeepingOwner(session);

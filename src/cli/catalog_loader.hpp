@@ -21,7 +21,7 @@ public:
 
 private:
 	const char *Keep(const std::optional<std::string> &value);
-	void LoadDeclaredLinks(Session &session, const std::vector<Param> &args);
+	void LoadDeclaredLinks(Session &session, const std::vector<Param> &args, bool for_purge);
 
 	std::deque<std::string> strings_; // stable addresses for the door's const char *
 	std::vector<MpColumn> columns_;

@@ -4,7 +4,8 @@
 #   - a dry run counts the declared table's rows, the purge deletes them, and both equal the
 #     extension's own result on a twin database, row for row;
 #   - a declaration smuggled past the extension's trigger is refused (22023), nothing changes;
-#   - a login role that cannot read the table gets 42501, never a purge without the declarations.
+#   - a login role that cannot read the table gets 42501, never a purge without the declarations;
+#   - pg_dump exports the declarations.
 #   test/cli/declared-links.sh <mlflow-purge binary>      (PGHOST/PGPORT/PGUSER: a superuser)
 set -uo pipefail
 bin=${1:?mlflow-purge binary}
@@ -55,6 +56,12 @@ ext_real=$(ext "SELECT * FROM public.mlflow_purge_experiment(2)")
 left=$("${psql_q[@]}" -d "$cli_db" -At -c "SELECT (SELECT count(*) FROM public.dba_budget WHERE experiment_id = 2) + \
   (SELECT count(*) FROM public.dba_run_notes WHERE run_uuid LIKE 'a2%'), (SELECT count(*) FROM public.dba_budget)")
 [ "$left" = "0|2" ] && pass "nothing of experiment 2 left, the rest intact" || fail "after the purge: $left"
+
+# pg_dump exports the declarations (an extension configuration table).
+PG_DUMP="${PG_CONFIG:+$("$PG_CONFIG" --bindir)/}pg_dump"
+dump=$("$PG_DUMP" -d "$cli_db" --data-only -t mlflow_purge.declared_links 2>&1)
+[[ "$dump" == *"COPY mlflow_purge.declared_links"* ]] && [[ "$dump" == *dba_run_notes* ]] \
+	&& pass "pg_dump exports the declarations" || fail "pg_dump: $dump"
 
 # A declaration the trigger would refuse, smuggled past it: refused again, nothing changes.
 "${psql_q[@]}" -d "$cli_db" >/dev/null <<'SQL'

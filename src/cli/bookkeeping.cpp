@@ -109,6 +109,16 @@ SetupBookkeeping(Session &session, const std::optional<std::string> &grant_to) {
 		    {{kTextOid, *grant_to}});
 		session.Exec(grants.Text(0, 0));
 		session.Exec(grants.Text(0, 1));
+		// Read only: the purge follows the declared soft links; declaring stays the owner's.
+		const Result reads = session.Exec(
+		    "SELECT pg_catalog.format('GRANT SELECT ON " MP_BOOKKEEPING_SCHEMA ".declared_links TO %I', $1) "
+		    "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace "
+		    "WHERE n.nspname OPERATOR(pg_catalog.=) '" MP_BOOKKEEPING_SCHEMA "' "
+		    "  AND c.relname OPERATOR(pg_catalog.=) 'declared_links'",
+		    {{kTextOid, *grant_to}});
+		for (int i = 0; i < reads.Rows(); ++i) {
+			session.Exec(reads.Text(i, 0));
+		}
 	}
 	return created;
 }

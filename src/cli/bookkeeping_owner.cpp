@@ -5,6 +5,8 @@
 namespace mlflow_purge::cli {
 namespace {
 
+// declared_links may carry the extension's validation trigger: it fires on writes, and
+// mlflow-purge only reads that table.
 // One row per bookkeeping object that exists: what it is, its owner, whether that owner is
 // trusted (see the header), and what else is wrong with it ('' when nothing).
 const char *const kOwnershipQuery =
@@ -20,13 +22,14 @@ const char *const kOwnershipQuery =
     "         CAST('pg_catalog.pg_class' AS pg_catalog.regclass), "
     "         CASE WHEN c.relkind OPERATOR(pg_catalog.<>) 'r' THEN 'it is not an ordinary table' "
     "              WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_trigger t WHERE t.tgrelid OPERATOR(pg_catalog.=) c.oid "
-    "                           AND NOT t.tgisinternal) THEN 'it has a trigger' "
+    "                           AND NOT t.tgisinternal) "
+    "                   AND c.relname OPERATOR(pg_catalog.<>) 'declared_links' THEN 'it has a trigger' "
     "              WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_rewrite w WHERE w.ev_class OPERATOR(pg_catalog.=) c.oid) "
     "                   THEN 'it has a rule' "
     "              ELSE '' END "
     "  FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace "
     "  WHERE n.nspname OPERATOR(pg_catalog.=) '" MP_BOOKKEEPING_SCHEMA "' "
-    "    AND c.relname OPERATOR(pg_catalog.=) ANY (ARRAY['audit_log', 'artifact_outbox'])) "
+    "    AND c.relname OPERATOR(pg_catalog.=) ANY (ARRAY['audit_log', 'artifact_outbox', 'declared_links'])) "
     "SELECT o.what, pg_catalog.pg_get_userbyid(o.owner), "
     "       CASE WHEN EXISTS (SELECT 1 FROM x) THEN "
     "         EXISTS (SELECT 1 FROM x JOIN pg_catalog.pg_depend d ON d.refobjid OPERATOR(pg_catalog.=) x.oid "

@@ -1,5 +1,7 @@
 #include "cli/catalog_loader.hpp"
 
+#include "cli/bookkeeping_owner.hpp"
+#include "core/bookkeeping_sql.h"
 #include "core/catalog_queries.h"
 
 #include <cstring>
@@ -107,12 +109,53 @@ LoadedCatalog::LoadedCatalog(Session &session, const std::string &schema, bool w
 		}
 	}
 
+	LoadDeclaredLinks(session, args, !with_indexes);
+
 	catalog_.ntables = static_cast<int>(tables_.size());
 	catalog_.tables = tables_.data();
 	catalog_.nforeign_keys = static_cast<int>(foreign_keys_.size());
 	catalog_.foreign_keys = foreign_keys_.data();
 	catalog_.nindexes = static_cast<int>(indexes_.size());
 	catalog_.indexes = indexes_.data();
+	catalog_.ndeclared_links = static_cast<int>(declared_links_.size());
+	catalog_.declared_links = declared_links_.data();
+}
+
+// The DBA's declared soft links, as the extension reads them. Trusted only from a bookkeeping
+// schema whose owner is verified first; for a purge, a table this role cannot read is an error,
+// never an empty list (the purge would silently leave the declared rows behind). The preflight
+// (`check`, which changes nothing) goes on without them.
+void
+LoadedCatalog::LoadDeclaredLinks(Session &session, const std::vector<Param> &args, bool for_purge) {
+	const Result table = session.Exec(
+	    "SELECT pg_catalog.has_schema_privilege(n.oid, 'USAGE') AND pg_catalog.has_table_privilege(c.oid, 'SELECT') "
+	    "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace "
+	    "WHERE n.nspname OPERATOR(pg_catalog.=) '" MP_BOOKKEEPING_SCHEMA "' "
+	    "  AND c.relname OPERATOR(pg_catalog.=) 'declared_links'");
+	if (table.Rows() == 0) {
+		return;
+	}
+	if (table.Text(0, 0) != "t" && !for_purge) {
+		return;
+	}
+	VerifyBookkeepingOwner(session);
+	if (table.Text(0, 0) != "t") {
+		throw SqlError("42501", "permission denied for the declared soft links " MP_BOOKKEEPING_SCHEMA ".declared_links",
+		               "Every purge follows the links declared there; mlflow-purge does not purge without them.",
+		               "GRANT USAGE ON SCHEMA " MP_BOOKKEEPING_SCHEMA " TO <purge role>; GRANT SELECT ON " MP_BOOKKEEPING_SCHEMA
+		               ".declared_links TO <purge role>; (or `mlflow-purge setup --grant-to <purge role>`)");
+	}
+	const Result rows = session.Exec(mp_declared_links_query, args);
+	declared_links_.reserve(static_cast<size_t>(rows.Rows()));
+	for (int i = 0; i < rows.Rows(); ++i) {
+		MpDeclaredLink link {};
+		link.table = Keep(rows.Value(i, 0));
+		link.column = Keep(rows.Value(i, 1));
+		link.refers_to = Keep(rows.Value(i, 2));
+		link.action = Keep(rows.Value(i, 3));
+		link.relkind = Keep(rows.Value(i, 4));
+		declared_links_.push_back(link);
+	}
 }
 
 } // namespace mlflow_purge::cli

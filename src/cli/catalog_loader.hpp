@@ -21,6 +21,7 @@ public:
 
 private:
 	const char *Keep(const std::optional<std::string> &value);
+	void LoadDeclaredLinks(Session &session, const std::vector<Param> &args, bool for_purge);
 
 	std::deque<std::string> strings_; // stable addresses for the door's const char *
 	std::vector<MpColumn> columns_;
@@ -31,6 +32,7 @@ private:
 	std::vector<const char *> parent_columns_;
 	std::vector<MpIndex> indexes_;
 	std::vector<const char *> index_columns_;
+	std::vector<MpDeclaredLink> declared_links_;
 	MpCatalog catalog_ {};
 };
 

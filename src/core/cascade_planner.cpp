@@ -1,5 +1,6 @@
 #include "core/cascade_planner.hpp"
 
+#include "core/declared_links.hpp"
 #include "core/messages.hpp"
 #include "core/purge_error.hpp"
 
@@ -154,6 +155,13 @@ CascadePlanner::Plan(bool include_experiments, ModelVersionPolicy policy) const 
 		return table == model_.experiments.table || table == model_.runs.table;
 	};
 
+	// The model's soft links, then the DBA's declared ones (refused here if invalid): both are
+	// followed the same way, in the same statements.
+	std::vector<SoftLink> soft_links = model_.soft_links;
+	for (auto &declared : DeclaredSoftLinks(catalog_, model_)) {
+		soft_links.push_back(std::move(declared));
+	}
+
 	CascadePlan plan;
 	plan.schema = catalog_.schema;
 	std::map<std::string, PurgedTable> purged;
@@ -227,12 +235,19 @@ CascadePlanner::Plan(bool include_experiments, ModelVersionPolicy policy) const 
 			follow(std::move(edge));
 		}
 
-		for (const SoftLink &link : model_.soft_links) {
+		for (const SoftLink &link : soft_links) {
 			CascadeEdge edge;
 			if (link.parent_table != parent || !EdgeFromSoftLink(catalog_, link, edge)) {
 				continue;
 			}
 			edge = with_child_key(std::move(edge));
+			if (link.declared) {
+				edge.name += " (declared in mlflow_purge.declared_links)";
+			}
+			if (link.role == SoftLink::Role::ReferenceReported) {
+				plan.reported_links.push_back(std::move(edge));
+				continue;
+			}
 			if (link.role == SoftLink::Role::ModelVersionOfRun && policy != ModelVersionPolicy::Delete) {
 				plan.kept_links.push_back(std::move(edge));
 				continue;

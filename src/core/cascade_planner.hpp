@@ -47,6 +47,7 @@ struct CascadePlan {
 	std::vector<CascadeEdge> set_null_edges; // PostgreSQL itself changes these child rows
 	std::vector<CascadeEdge> blocking_edges; // the purge refuses if any row uses them
 	std::vector<CascadeEdge> kept_links;     // model versions of purged runs under 'keep' / 'error'
+	std::vector<CascadeEdge> reported_links; // references kept and named in a NOTICE (review queues, declared)
 
 	const PurgedTable *Find(const std::string &table) const;
 };

@@ -45,11 +45,23 @@ struct Index {
 	std::vector<std::string> columns;
 };
 
+// A row of mlflow_purge.declared_links, with what the catalog says of the table it names: the
+// relkind of the relation of that name in the MLflow schema ("" when there is none). The core
+// decides whether the declaration is valid (core/declared_links.hpp).
+struct DeclaredLink {
+	std::string table;
+	std::string column;
+	std::string refers_to; // experiment | run | trace
+	std::string action;    // owned | keep_and_report
+	std::string relkind;
+};
+
 struct CatalogSnapshot {
 	std::string schema;
 	std::vector<Table> tables;
 	std::vector<ForeignKey> foreign_keys;
 	std::vector<Index> indexes; // empty unless read for the preflight
+	std::vector<DeclaredLink> declared_links;
 
 	const Table *FindTable(std::string_view table) const;
 };

@@ -71,4 +71,21 @@ static const char *const mp_catalog_indexes_query =
 	"  AND k.position OPERATOR(pg_catalog.<=) i.indnkeyatts "
 	"ORDER BY c.relname, i.indexrelid, k.position";
 
+/*
+ * The DBA's declared soft links (mlflow_purge.declared_links, 1.3.0), each with the relkind of
+ * the relation of that name in the MLflow schema $1 ('' when there is none; a partition counts
+ * as none of the schema's tables): table, column, refers_to, action, relkind. Read as the
+ * extension owner (the extension) or the login role (mlflow-purge), never trusted beyond what
+ * the core validates.
+ */
+static const char *const mp_declared_links_query =
+	"SELECT d.table_name, d.column_name, d.refers_to, d.action, "
+	"       COALESCE((SELECT CASE WHEN c.relispartition THEN 'partition' ELSE CAST(c.relkind AS pg_catalog.text) END "
+	"                 FROM pg_catalog.pg_class c "
+	"                 JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace "
+	"                 WHERE n.nspname OPERATOR(pg_catalog.=) $1 "
+	"                   AND c.relname OPERATOR(pg_catalog.=) d.table_name), '') "
+	"FROM mlflow_purge.declared_links d "
+	"ORDER BY d.table_name, d.column_name, d.refers_to";
+
 #endif /* MLFLOW_PURGE_CATALOG_QUERIES_H */

@@ -62,6 +62,11 @@ ToCatalog(const MpCatalog &in) {
 		}
 		out.indexes.push_back(std::move(index));
 	}
+	for (int i = 0; i < in.ndeclared_links; ++i) {
+		const MpDeclaredLink &d = in.declared_links[i];
+		out.declared_links.push_back(
+		    {Text(d.table), Text(d.column), Text(d.refers_to), Text(d.action), Text(d.relkind)});
+	}
 	return out;
 }
 

@@ -74,6 +74,16 @@ typedef struct MpIndex {
 	const char *const *columns;
 } MpIndex;
 
+/* A row of mlflow_purge.declared_links; relkind: of the relation of that name in the MLflow
+ * schema, "" (or NULL) when there is none. */
+typedef struct MpDeclaredLink {
+	const char *table;
+	const char *column;
+	const char *refers_to;
+	const char *action;
+	const char *relkind;
+} MpDeclaredLink;
+
 typedef struct MpCatalog {
 	const char *schema;
 	int ntables;
@@ -82,6 +92,8 @@ typedef struct MpCatalog {
 	const MpForeignKey *foreign_keys;
 	int nindexes; /* read for the preflight only; 0 otherwise */
 	const MpIndex *indexes;
+	int ndeclared_links; /* 0 where the extension has no declared_links table */
+	const MpDeclaredLink *declared_links;
 } MpCatalog;
 
 typedef enum MpOperation { MP_OP_EXPERIMENT, MP_OP_EXPERIMENT_BY_NAME, MP_OP_RUN, MP_OP_DELETED } MpOperation;

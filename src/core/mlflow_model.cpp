@@ -64,6 +64,24 @@ BuildModel() {
 	alias.columns_if_present = {{"workspace", "workspace"}};
 	links.push_back(std::move(alias));
 
+	// The SQL trace-analytics schema (MLflow RFC 0006, revision 75868b020152) keys its rollups by
+	// experiment_id without a foreign key: they are the experiment's own aggregates.
+	for (const char *rollup : {"sql_trace_metric_daily_rollups", "sql_span_cost_daily_rollups",
+	                           "sql_assessment_daily_rollups", "sql_trace_rollup_rebuild_queue"}) {
+		links.push_back(Owned(rollup, {{"experiment_id", "experiment_id"}}, "experiments"));
+	}
+
+	// Review queues (revision b7e4c1a90f23) belong to an experiment, but may list traces and label
+	// schemas of another one without a foreign key. Those entries are the kept experiment's review
+	// work: never deleted with the other experiment, but named in a NOTICE so they are not left
+	// dangling silently (docs/mlflow-versions.md).
+	SoftLink queued_trace = Owned("review_queue_traces", {{"target_id", "request_id"}}, "trace_info");
+	queued_trace.role = SoftLink::Role::ReferenceReported;
+	links.push_back(std::move(queued_trace));
+	SoftLink queued_schema = Owned("review_queue_label_schemas", {{"schema_id", "schema_id"}}, "label_schemas");
+	queued_schema.role = SoftLink::Role::ReferenceReported;
+	links.push_back(std::move(queued_schema));
+
 	// MLflow 3.12 gateway guardrails use a scorer version; deleting the guardrail with the
 	// experiment would silently change gateway behaviour for everyone.
 	model.blocking_edges.push_back({"guardrails", "scorer_versions",
@@ -84,7 +102,15 @@ BuildModel() {
 	    {"model_versions", "run_id"},
 	    {"logged_models", "source_run_id"},
 	    {"assessments", "run_id"},
+	    // A copy of its trace's experiment: the row goes with its trace (fk_assessments_trace_id).
+	    {"assessments", "experiment_id"},
 	};
+	model.declarable_entities = {
+	    {"experiment", "experiments", "experiment_id", true},
+	    {"run", "runs", "run_uuid", false},
+	    {"trace", "trace_info", "request_id", false},
+	};
+	model.undeclarable_tables = {"experiments", "runs", "trace_info", "alembic_version"};
 	model.entity_reference_columns = {"experiment_id", "run_uuid", "run_id", "source_run_id", "model_id"};
 	return model;
 }

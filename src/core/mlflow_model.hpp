@@ -30,6 +30,7 @@ struct SoftLink {
 	enum class Role {
 		Owned,               // the child row belongs to the parent: it goes with it
 		ModelVersionOfRun,   // a registered model version made from the run: the model_versions policy decides
+		ReferenceReported,   // a row of a surviving owner naming the parent: kept, and named in a NOTICE
 	};
 
 	std::string child_table;
@@ -43,6 +44,7 @@ struct SoftLink {
 	// The child stores the parent key as text (entity_associations naming an integer experiment id).
 	bool parent_key_as_text = false;
 	Role role = Role::Owned;
+	bool declared = false; // from mlflow_purge.declared_links, not from this model
 };
 
 // A foreign key the purge must not follow: its child rows are configuration that outlives an
@@ -72,6 +74,15 @@ struct ArtifactReference {
 	std::string scheme_column;                 // compared with ArtifactSource::reference_scheme + key
 };
 
+// An entity a DBA may declare a soft link to (mlflow_purge.declared_links.refers_to): rows whose
+// column equals the entity's key are owned by it, or refer to it and are reported.
+struct DeclarableEntity {
+	std::string name; // the refers_to value
+	std::string table;
+	std::string key_column;
+	bool integer_key = false; // experiments: an integer id, which a text column may hold as text
+};
+
 // A column that points at an MLflow entity on purpose and is left alone by the purge, as in
 // MLflow itself (docs/design.md 4: references, not owners).
 struct KnownReference {
@@ -87,6 +98,9 @@ struct MlflowModel {
 	std::vector<ArtifactSource> artifact_sources;
 	ArtifactReference artifact_reference;
 	std::vector<KnownReference> known_references;
+	std::vector<DeclarableEntity> declarable_entities;
+	// Tables a declared link may never name: the purge's own roots and MLflow's version table.
+	std::vector<std::string> undeclarable_tables;
 	// Column names that, in a table of the MLflow schema, look like a link to an experiment or a
 	// run; the preflight reports those no foreign key, soft link or known reference explains.
 	std::vector<std::string> entity_reference_columns;

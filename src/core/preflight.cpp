@@ -4,6 +4,7 @@
 // privileges, the MLflow schema revision) become queries. Every step returns rows
 // (finding, object, detail, fix).
 #include "core/cascade_planner.hpp"
+#include "core/declared_links.hpp"
 #include "core/messages.hpp"
 #include "core/preflight_security.hpp"
 #include "core/purge_program.hpp"
@@ -213,6 +214,9 @@ private:
 		for (const auto &reference : model_.known_references) {
 			known.insert({reference.table, reference.column});
 		}
+		for (const auto &declared : catalog_.declared_links) {
+			known.insert({declared.table, declared.column}); // an invalid one is a purge_refused finding
+		}
 		for (const auto &table : catalog_.tables) {
 			for (const auto &column : table.columns) {
 				const auto &names = model_.entity_reference_columns;
@@ -220,13 +224,20 @@ private:
 				    known.count({table.name, column.name})) {
 					continue;
 				}
+				const std::string entity = DeclarableEntityForColumn(column.name);
 				static_findings_.push_back(
 				    {"unknown_link", table.name + "." + column.name,
 				     Message("%1%.%2% looks like a link to an MLflow entity, but no foreign key or link known to "
 				             "mlflow_purge covers it: the purge leaves its rows in place, pointing at purged entities",
-				             table.name, column.name),
-				     "Add a foreign key (ON DELETE CASCADE to purge the rows with their owner), or report the link "
-				     "to the mlflow_purge maintainers."});
+				             table.name, column.name) +
+				         (entity.empty() ? std::string()
+				                         : Message(". If its rows belong to the %1% they name, declare the link with "
+				                                   "the fix (as the extension owner); to keep them and have each purge "
+				                                   "name them in a NOTICE, use action 'keep_and_report'",
+				                                   entity)),
+				     entity.empty() ? std::string("Add a foreign key (ON DELETE CASCADE to purge the rows with their "
+				                                  "owner), or report the link to the mlflow_purge maintainers.")
+				                    : DeclarationInsert(table.name, column.name, entity, "owned")});
 			}
 		}
 	}

@@ -360,7 +360,7 @@ private:
 				edges.push_back(&edge);
 			}
 		}
-		for (const auto *list : {&plan.set_null_edges, &plan.blocking_edges, &plan.kept_links}) {
+		for (const auto *list : {&plan.set_null_edges, &plan.blocking_edges, &plan.kept_links, &plan.reported_links}) {
 			for (const auto &edge : *list) {
 				edges.push_back(&edge);
 			}
@@ -443,6 +443,16 @@ private:
 			                Message("%1%.%2% points at the purged runs.", edge.child_table, edge.columns.front().child),
 			                refuse ? "Delete those model versions first, or pass model_versions => 'keep' or 'delete'."
 			                       : "Pass model_versions => 'delete' to remove them with their tags and aliases."};
+		}
+		for (const auto &edge : plan.reported_links) {
+			// Rows the purge deletes anyway (a queue of the purged experiment itself) are not news.
+			Step &step = Add(StepKind::Notice, statements.EdgeRows(edge, true));
+			step.needs_targets = true;
+			step.primary = {ErrorKind::Internal,
+			                Message("{count} row(s) of %1% name purged rows of %2% in column %3% and are kept: {sample}",
+			                        edge.child_table, edge.parent_table, edge.columns.front().child),
+			                Message("Link %1% is a reference: its rows belong to something the purge keeps.", edge.name),
+			                "Remove or re-point those rows if they should not name a purged entity."};
 		}
 		for (const auto &edge : plan.set_null_edges) {
 			Step &step = Add(StepKind::Notice, statements.EdgeRows(edge, true));

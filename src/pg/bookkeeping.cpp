@@ -1,6 +1,6 @@
 /*
- * The extension's own bookkeeping tables (schema mlflow_purge): the audit log and the artifact
- * outbox. PG zone.
+ * The extension's own bookkeeping tables (schema mlflow_purge): the audit log, the artifact
+ * outbox, and (read only) the DBA's declared soft links. PG zone.
  *
  * Rows are written with the extension owner's identity (pg_cron's pattern): the purge role
  * needs no privilege on these tables and cannot forge or remove rows. The owner's identity is
@@ -12,6 +12,7 @@
 #include "pg/pg_zone.h"
 
 #include "core/bookkeeping_sql.h"
+#include "core/catalog_queries.h"
 
 extern "C" {
 #include "access/htup_details.h"
@@ -171,4 +172,46 @@ write_audit_row(const AuditCall *call, const MpProgram *program, const int64 *co
 	if (rc != SPI_OK_INSERT)
 		elog(ERROR, "mlflow_purge: writing the audit row failed: %s", SPI_result_code_string(rc));
 	restore_caller(&identity);
+}
+
+/*
+ * The DBA's declared soft links (1.3.0), read as the extension owner: the table is the owner's
+ * (a purge role has no privilege on the bookkeeping schema, and cannot add a declaration). Each
+ * row comes with the relkind of the relation it names in the MLflow schema, for the core to
+ * refuse anything but an ordinary table there. A database still at an older version has none.
+ */
+void
+read_declared_links(MpCatalog *catalog)
+{
+	Oid			schema = get_namespace_oid(BOOKKEEPING_SCHEMA, true);
+	Oid			types[1] = {TEXTOID};
+	Datum		values[1];
+	OwnerIdentity identity;
+	MpDeclaredLink *links;
+	int			rc;
+
+	if (!OidIsValid(schema) || !OidIsValid(get_relname_relid("declared_links", schema)))
+		return;
+	values[0] = CStringGetTextDatum(catalog->schema);
+	become_extension_owner(&identity);
+	rc = SPI_execute_with_args(mp_declared_links_query, 1, types, values, NULL, true, 0);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "mlflow_purge: reading the declared links failed: %s", SPI_result_code_string(rc));
+	restore_caller(&identity);
+
+	links = (MpDeclaredLink *) palloc0(sizeof(MpDeclaredLink) * (SPI_processed + 1));
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	row = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+
+		links[i].table = SPI_getvalue(row, desc, 1);
+		links[i].column = SPI_getvalue(row, desc, 2);
+		links[i].refers_to = SPI_getvalue(row, desc, 3);
+		links[i].action = SPI_getvalue(row, desc, 4);
+		links[i].relkind = SPI_getvalue(row, desc, 5);
+	}
+	catalog->declared_links = links;
+	catalog->ndeclared_links = (int) SPI_processed;
+	SPI_freetuptable(SPI_tuptable);
 }

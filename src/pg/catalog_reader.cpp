@@ -299,5 +299,6 @@ read_mlflow_catalog(const char *schema, Oid namespace_oid, bool with_indexes)
 	catalog->ntables = ntables;
 	if (with_indexes)
 		read_indexes(catalog, schema);
+	read_declared_links(catalog);
 	return catalog;
 }

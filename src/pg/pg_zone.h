@@ -53,6 +53,8 @@ typedef struct PurgeBindings {
 /* catalog_reader.cpp: the catalog facts of `schema` (whose oid is `namespace_oid`), from catalog
  * scans; the indexes only when asked (the preflight), over SPI (connected). */
 MpCatalog *read_mlflow_catalog(const char *schema, Oid namespace_oid, bool with_indexes);
+/* bookkeeping.cpp: fills catalog->declared_links from mlflow_purge.declared_links (SPI connected). */
+void read_declared_links(MpCatalog *catalog);
 
 /* errors.cpp */
 int sqlstate_for_status(int status_kind);

@@ -66,6 +66,23 @@ IDENT = {
 
 FILL = {"character varying": "x", "text": "x", "integer": 1, "bigint": 1, "double precision": 0.5,
         "boolean": False, "json": "{}", "bytea": psycopg2.Binary(b"\x00")}
+# Types only the newer revisions use, for the generic filler (any type of the catalog is filled).
+FILL_MORE = {"smallint": 1, "real": 0.5, "numeric": 1, "jsonb": "{}", "date": "2026-01-01",
+             "timestamp without time zone": "2026-01-01", "timestamp with time zone": "2026-01-01", "uuid": None}
+
+
+def primary_keys(cur):
+    cur.execute("SELECT c.relname, array_agg(a.attname::text ORDER BY k.i) FROM pg_constraint con "
+                "JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "CROSS JOIN LATERAL unnest(con.conkey) WITH ORDINALITY k(attnum, i) "
+                "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum "
+                "WHERE con.contype = 'p' AND n.nspname = 'public' GROUP BY c.relname")
+    return {t: list(cols) for t, cols in cur.fetchall()}
+
+
+def ident_of(table, pk):
+    """IDENT, or for a table it does not list the primary key the catalog gives."""
+    return IDENT.get(table) or pk.get(table)
 
 
 class Failure(Exception):
@@ -100,6 +117,21 @@ class Generator:
         self.cols = {}
         for t, c, ty, notnull, hasdef in cur.fetchall():
             self.cols.setdefault(t, []).append((c, ty, notnull, hasdef))
+        cur.execute("SELECT table_name, column_name, character_maximum_length FROM information_schema.columns "
+                    "WHERE table_schema = 'public' AND character_maximum_length IS NOT NULL")
+        self.width = {(t, c): n for t, c, n in cur.fetchall()}
+        self.pk = primary_keys(cur)
+        # single- and multi-column foreign keys inside the schema: (child, [cols], parent, [cols], action)
+        cur.execute("SELECT cc.relname, pc.relname, con.confdeltype, "
+                    "  ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(n, i) "
+                    "        JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n ORDER BY k.i), "
+                    "  ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(n, i) "
+                    "        JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.i) "
+                    "FROM pg_constraint con JOIN pg_class cc ON cc.oid = con.conrelid "
+                    "JOIN pg_class pc ON pc.oid = con.confrelid JOIN pg_namespace n ON n.oid = cc.relnamespace "
+                    "WHERE con.contype = 'f' AND n.nspname = 'public' ORDER BY 1, 2, 4")
+        self.fks = [(c, list(cc), p, list(pcs), a) for c, p, a, cc, pcs in cur.fetchall()]
+        self.generic = {}  # table -> [(row, owners)] the catalog filler inserted
         self.w = World()
         self.sql = []
         self.n = 0
@@ -107,6 +139,9 @@ class Generator:
 
     def has(self, table):
         return table in self.cols
+
+    def notnull(self, table, column):
+        return any(c == column and nn for c, ty, nn, hasdef in self.cols.get(table, []))
 
     def col(self, table, column):
         return any(c == column for c, *_ in self.cols.get(table, []))
@@ -128,7 +163,7 @@ class Generator:
         self.sql.append(self.cur.mogrify('INSERT INTO "%s" (%s) VALUES (%s)' % (
             table, ", ".join('"%s"' % c for c in names), ", ".join(["%s"] * len(names))),
             [row[c] for c in names]).decode())
-        ident = tuple(str(row[c]) for c in IDENT[table])
+        ident = tuple(str(row[c]) for c in ident_of(table, self.pk))
         key = (table, ident)
         assert key not in self.w.rows, key
         self.w.rows[key] = frozenset(owners)
@@ -142,6 +177,7 @@ class Generator:
         if self.has("workspaces"):
             w.rows[("workspaces", ("default",))] = frozenset()
             self.ins("workspaces", [], name="team-a")
+        self.preexisting()
         nexp = rng.randint(3, 6)
         names = ["exp-%d" % i for i in range(1, nexp + 1)]
         if len(self.workspaces) > 1:
@@ -190,7 +226,7 @@ class Generator:
                 r = pick_run()
                 key = self.ins("issues", [("exp", e)], issue_id=self.uid("i"), experiment_id=e, name="n", description="d",
                                status="open", source_run_id=r, created_timestamp=1, last_updated_timestamp=1)
-                if r:
+                if r and key and self.col("issues", "source_run_id"):
                     w.nulls.append((key, "source_run_id", ("run", r)))
         # inputs: dataset -> run (datasets are shared across experiments before 3.10)
         for r in runs:
@@ -222,11 +258,14 @@ class Generator:
             self.ins("registered_models", [], name=name, workspace=ws)
             self.ins("registered_model_tags", [], name=name, key="t", value="v", workspace=ws)
             for v in range(1, rng.randint(0, 3) + 1):
-                r = pick_run() if rng.random() < 0.8 else None
+                # run_id is NOT NULL before revision 13 (a8c4a736bde6 "allow nulls for run_id")
+                r = pick_run() if rng.random() < 0.8 or self.notnull("model_versions", "run_id") else None
+                if r is None and self.notnull("model_versions", "run_id"):
+                    continue
                 mv = ("mv", (name, v))
-                self.ins("model_versions", [mv], name=name, version=v, run_id=r, source="runs:/%s/m" % r,
-                         workspace=ws)
-                w.mvs[(name, v)] = r
+                if self.ins("model_versions", [mv], name=name, version=v, run_id=r, source="runs:/%s/m" % r,
+                            workspace=ws):  # the registry exists from revision 07 on
+                    w.mvs[(name, v)] = r
                 if rng.random() < 0.5:
                     self.ins("model_version_tags", [mv], name=name, version=v, key="k", value="v", workspace=ws)
                 if rng.random() < 0.4:
@@ -234,6 +273,7 @@ class Generator:
         self.unrelated()
         self.cur.execute(";\n".join(self.sql))
         self.sql = []
+        self.catalog_fill()
 
     def make_run(self, e):
         rng, w = self.rng, self.w
@@ -321,7 +361,8 @@ class Generator:
             e = rng.choice(exps)
             key = self.ins("endpoints", [], endpoint_id=ep, name=ep[:8], experiment_id=e, created_at=1,
                            last_updated_at=1)
-            w.nulls.append((key, "experiment_id", ("exp", e)))
+            if key and self.col("endpoints", "experiment_id"):  # endpoints: revision 41, the column 47
+                w.nulls.append((key, "experiment_id", ("exp", e)))
             self.ins("endpoint_tags", [], endpoint_id=ep, key="k", value="v")
             self.ins("endpoint_bindings", [], endpoint_id=ep, resource_type="experiment", resource_id=str(e),
                      created_at=1, last_updated_at=1)
@@ -336,6 +377,119 @@ class Generator:
         self.ins("evaluation_dataset_records", [], dataset_record_id=self.uid("er"), dataset_id=ed, inputs="{}",
                  input_hash="h")
         self.ins("evaluation_dataset_tags", [], dataset_id=ed, key="k", value="v")
+
+    def preexisting(self):
+        """Rows the revision's own migrations inserted (alembic_version, ...): nobody owns them."""
+        parts = []
+        for t in sorted(self.cols):
+            ident = ident_of(t, self.pk)
+            if ident and t != "experiments":
+                parts.append("SELECT %s::text, ARRAY[%s] FROM \"%s\"" % (
+                    psycopg2.extensions.QuotedString(t).getquoted().decode(),
+                    ", ".join('"%s"::text' % c for c in ident), t))
+        if parts:
+            self.cur.execute(" UNION ALL ".join(parts))
+            for t, ident in self.cur.fetchall():
+                self.w.rows.setdefault((t, tuple(ident)), frozenset())
+
+    # ---- the catalog filler: tables the generator above does not know --------------------------
+    def value(self, table, column, ty):
+        """A value of the column's type, unique for text (keys, unique names), within its width."""
+        if ty in ("character varying", "text", "character"):
+            return self.uid("g")[:self.width.get((table, column), 32)]
+        if ty in ("integer", "bigint", "smallint"):
+            self.n += 1
+            return self.n
+        if ty == "uuid":
+            return "%08x-0000-4000-8000-%012x" % (self.rng.getrandbits(32), self.rng.getrandbits(48))
+        return FILL.get(ty, FILL_MORE.get(ty))
+
+    def catalog_fill(self):
+        """Fills, from the catalog alone, every table IDENT does not list (what newer MLflow
+        revisions add): a table keyed by experiment_id gets rows of random experiments, owned by
+        the experiment unless its foreign key sets NULL (a column named experiment_id without a
+        foreign key is the experiment's, as DESIGN.md says of every soft link we know, except a
+        copy of its trace's experiment in assessments, which the hand-written generator fills);
+        a table whose required foreign keys all point at such rows gets children owned like
+        their parent; a table with no required foreign key gets one row nobody owns (it must
+        survive every purge). Each insert runs under a savepoint: a value a CHECK constraint
+        refuses only skips that row."""
+        rng, w = self.rng, self.w
+        exps = [e for e in sorted(w.exps) if e]
+        unknown = sorted(t for t in self.cols if t not in IDENT and t != "alembic_version")
+        for depth in range(3):
+            for table in unknown:
+                if table in self.generic:
+                    continue
+                plan = self.fill_plan(table)
+                if plan is None or (plan[1] == "children") != (depth > 0):
+                    continue
+                _, kind, links = plan
+                self.generic[table] = []
+                if kind == "experiment":
+                    for e in rng.sample(exps, min(len(exps), rng.randint(1, 3))):
+                        self.generic_insert(table, {"experiment_id": e}, links, e)
+                elif kind == "children":
+                    parent, pcols, ccols = links[0]
+                    for prow, powners in list(self.generic[parent]):
+                        for _ in range(rng.randint(0, 2)):
+                            self.generic_insert(table, {c: prow[pc] for c, pc in zip(ccols, pcols)}, [],
+                                                None, powners)
+                else:
+                    self.generic_insert(table, {}, links, None)
+
+    def fill_plan(self, table):
+        """(depth, kind, links) or None when the filler cannot make a valid row for the table."""
+        required = {c for c, ty, notnull, hasdef in self.cols[table] if notnull and not hasdef}
+        fks = [fk for fk in self.fks if fk[0] == table]
+        fk_cols = {c for fk in fks for c in fk[1]}
+        has_exp = self.col(table, "experiment_id")
+        exp_fk = [fk for fk in fks if fk[1] == ["experiment_id"] and fk[2] == "experiments"]
+        other = [fk for fk in fks if fk not in exp_fk and not (fk[2] == "workspaces" and fk[1] == ["workspace"])]
+        if has_exp and not other:
+            return (0, "experiment", exp_fk)
+        if has_exp:
+            return None
+        needed = [fk for fk in other if set(fk[1]) & required]
+        if len(needed) == 1 and needed[0][2] in self.generic and needed[0][4] in ("c", "a", "r") and \
+                not (required & fk_cols) - set(needed[0][1]) and len(other) == 1:
+            fk = needed[0]
+            return (None, "children", [(fk[2], fk[3], fk[1])])
+        if not needed and not (required & fk_cols - {"workspace"}):
+            return (0, "unowned", [])
+        return None
+
+    def generic_insert(self, table, given, links, exp, parent_owners=frozenset()):
+        row = dict(given)
+        for c, ty, notnull, hasdef in self.cols[table]:
+            if c in row or (hasdef and c not in self.pk.get(table, [])):
+                continue
+            if c == "workspace" and self.has("workspaces"):
+                row[c] = "default"
+            elif notnull or c in self.pk.get(table, []):
+                row[c] = self.value(table, c, ty)
+        set_null = any(fk[4] in ("n", "d") for fk in links)
+        owners = set(parent_owners)
+        if exp is not None and not set_null:
+            owners.add(("exp", exp))
+        names = list(row)
+        sql = self.cur.mogrify('INSERT INTO "%s" (%s) VALUES (%s)' % (
+            table, ", ".join('"%s"' % c for c in names), ", ".join(["%s"] * len(names))),
+            [row[c] for c in names]).decode()
+        self.cur.execute("SAVEPOINT fill")
+        try:
+            self.cur.execute(sql)
+        except psycopg2.Error:
+            self.cur.execute("ROLLBACK TO SAVEPOINT fill")
+            stat("catalog filler rows refused by the schema")
+            return
+        self.cur.execute("RELEASE SAVEPOINT fill")
+        key = (table, tuple(str(row[c]) for c in ident_of(table, self.pk)))
+        self.w.rows[key] = frozenset(owners)
+        if exp is not None and set_null:
+            self.w.nulls.append((key, "experiment_id", ("exp", exp)))
+        self.generic[table].append((row, frozenset(owners)))
+        stat("catalog filler rows")
 
     # ---- the operations of a trial ------------------------------------------------------------
     def ops(self):
@@ -398,40 +552,48 @@ class Generator:
 
 # ---- the oracle -------------------------------------------------------------------------------
 def apply_mutation(w, op):
+    """The soft delete or restore as MLflow makes it at this revision: runs.deleted_time (1.28+)
+    and experiments.last_update_time (1.29+) only where the columns exist; without them the
+    deletion time is unknown (None), as for deletions made before MLflow recorded it."""
     _, kind, target, when = op
+    run_time, exp_time = getattr(w, "run_time", True), getattr(w, "exp_time", True)
+    run_set = (", deleted_time = %s", ", deleted_time = NULL") if run_time else ("", "")
     if kind in ("delete_run", "restore_run"):
         run = w.runs.get(target)
         if run is None or ("run", target) in w.gone:
             return None
         if kind == "delete_run":
-            run.update(stage="deleted", time=when)
-            return [("UPDATE runs SET lifecycle_stage = 'deleted', deleted_time = %s WHERE run_uuid = %s", (when, target))]
+            run.update(stage="deleted", time=when if run_time else None)
+            return [("UPDATE runs SET lifecycle_stage = 'deleted'" + run_set[0] + " WHERE run_uuid = %s",
+                     ((when,) if run_time else ()) + (target,))]
         run.update(stage="active", time=None)
-        return [("UPDATE runs SET lifecycle_stage = 'active', deleted_time = NULL WHERE run_uuid = %s", (target,))]
+        return [("UPDATE runs SET lifecycle_stage = 'active'" + run_set[1] + " WHERE run_uuid = %s", (target,))]
     exp = w.exps.get(target)
     if exp is None or ("exp", target) in w.gone:
         return None
+    exp_set = ", last_update_time = %s" if exp_time else ""
     stmts = []
     if kind.startswith("delete_exp"):
-        exp.update(stage="deleted", time=when)
-        stmts.append(("UPDATE experiments SET lifecycle_stage = 'deleted', last_update_time = %s WHERE experiment_id = %s",
-                      (when, target)))
+        exp.update(stage="deleted", time=when if exp_time else None)
+        stmts.append(("UPDATE experiments SET lifecycle_stage = 'deleted'" + exp_set + " WHERE experiment_id = %s",
+                      ((when,) if exp_time else ()) + (target,)))
         if kind == "delete_exp":  # MLflow >= 1.27 deletes the runs with their experiment
             for r in w.runs.values():
                 if r["exp"] == target and r["stage"] == "active":
-                    r.update(stage="deleted", time=when)
-            stmts.append(("UPDATE runs SET lifecycle_stage = 'deleted', deleted_time = %s "
-                          "WHERE experiment_id = %s AND lifecycle_stage = 'active'", (when, target)))
+                    r.update(stage="deleted", time=when if run_time else None)
+            stmts.append(("UPDATE runs SET lifecycle_stage = 'deleted'" + run_set[0] +
+                          " WHERE experiment_id = %s AND lifecycle_stage = 'active'",
+                          ((when,) if run_time else ()) + (target,)))
     else:
-        exp.update(stage="active", time=w.now_ms)
-        stmts.append(("UPDATE experiments SET lifecycle_stage = 'active', last_update_time = %s WHERE experiment_id = %s",
-                      (w.now_ms, target)))
+        exp.update(stage="active", time=w.now_ms if exp_time else None)
+        stmts.append(("UPDATE experiments SET lifecycle_stage = 'active'" + exp_set + " WHERE experiment_id = %s",
+                      ((w.now_ms,) if exp_time else ()) + (target,)))
         if kind == "restore_exp_with_runs":
             for r in w.runs.values():
                 if r["exp"] == target and r["stage"] == "deleted":
                     r.update(stage="active", time=None)
-            stmts.append(("UPDATE runs SET lifecycle_stage = 'active', deleted_time = NULL "
-                          "WHERE experiment_id = %s AND lifecycle_stage = 'deleted'", (target,)))
+            stmts.append(("UPDATE runs SET lifecycle_stage = 'active'" + run_set[1] +
+                          " WHERE experiment_id = %s AND lifecycle_stage = 'deleted'", (target,)))
     return stmts
 
 
@@ -543,7 +705,10 @@ class Trial:
             w.now_ms = now_ms
             has_ws = g.col("experiments", "workspace")
             has_times = g.col("runs", "deleted_time") and g.col("experiments", "last_update_time")
-            self.idents = {t: IDENT[t] for t in self.tables if t in IDENT}
+            self.idents = {t: ident_of(t, g.pk) for t in self.tables if ident_of(t, g.pk)}
+            self.pk, self.fks, self.cols = g.pk, g.fks, g.cols
+            w.run_time = g.col("runs", "deleted_time")
+            w.exp_time = g.col("experiments", "last_update_time")
             try:
                 self.verify(w, "after generation")
             except Failure as f:
@@ -604,7 +769,7 @@ class Trial:
         for (t, ident), column, owner in w.nulls:
             if not w.alive(w.rows[(t, ident)]):
                 continue
-            cond = " AND ".join('"%s"::text = %%s' % c for c in IDENT[t])
+            cond = " AND ".join('"%s"::text = %%s' % c for c in ident_of(t, self.pk))
             self.cur.execute('SELECT "%s" IS NULL FROM "%s" WHERE %s' % (column, t, cond), ident)
             isnull = self.cur.fetchone()[0]
             if isnull != (owner in w.gone):
@@ -616,9 +781,12 @@ class Trial:
 
     def orphans(self, where):
         has = lambda t: t in self.idents  # noqa: E731
-        q = ["SELECT 'runs of a missing experiment', count(*) FROM runs r WHERE NOT EXISTS (SELECT 1 FROM experiments e WHERE e.experiment_id = r.experiment_id)",
-             "SELECT 'experiment_tags', count(*) FROM experiment_tags t WHERE NOT EXISTS (SELECT 1 FROM experiments e WHERE e.experiment_id = t.experiment_id)"]
+        q = ["SELECT 'runs of a missing experiment', count(*) FROM runs r WHERE NOT EXISTS (SELECT 1 FROM experiments e WHERE e.experiment_id = r.experiment_id)"]
+        if has("experiment_tags"):  # revision 04 on
+            q.append("SELECT 'experiment_tags', count(*) FROM experiment_tags t WHERE NOT EXISTS (SELECT 1 FROM experiments e WHERE e.experiment_id = t.experiment_id)")
         for t in ("metrics", "latest_metrics", "params", "tags"):
+            if not has(t):
+                continue
             q.append("SELECT '%s', count(*) FROM %s t WHERE NOT EXISTS (SELECT 1 FROM runs r WHERE r.run_uuid = t.run_uuid)" % (t, t))
         if has("inputs"):
             q += ["SELECT 'inputs of a missing dataset', count(*) FROM inputs i WHERE source_type = 'DATASET' AND NOT EXISTS (SELECT 1 FROM datasets d WHERE d.dataset_uuid = i.source_id)",
@@ -636,7 +804,17 @@ class Trial:
                          % ((side,) * 9))
         if has("registered_model_aliases"):
             q.append("SELECT 'aliases of a missing version', count(*) FROM registered_model_aliases a WHERE NOT EXISTS (SELECT 1 FROM model_versions v WHERE v.name = a.name AND v.version = a.version)")
-        q.append("SELECT 'model_version_tags', count(*) FROM model_version_tags t WHERE NOT EXISTS (SELECT 1 FROM model_versions v WHERE v.name = t.name AND v.version = t.version)")
+        if has("model_version_tags"):  # revision 11 on
+            q.append("SELECT 'model_version_tags', count(*) FROM model_version_tags t WHERE NOT EXISTS (SELECT 1 FROM model_versions v WHERE v.name = t.name AND v.version = t.version)")
+        # From the catalog: every experiment_id column (foreign key or not, whatever the revision)
+        # names an existing experiment, unless PostgreSQL sets it NULL with its experiment.
+        for t in sorted(self.idents):
+            if t == "experiments" or not any(c == "experiment_id" for c, *_ in self.cols.get(t, [])):
+                continue
+            if any(fk[0] == t and fk[1] == ["experiment_id"] and fk[4] in ("n", "d") for fk in self.fks):
+                continue
+            q.append("SELECT '%s of a missing experiment', count(*) FROM \"%s\" x WHERE x.experiment_id IS NOT NULL "
+                     "AND NOT EXISTS (SELECT 1 FROM experiments e WHERE e.experiment_id = x.experiment_id)" % (t, t))
         self.cur.execute(" UNION ALL ".join(q))
         bad = [(k, n) for k, n in self.cur.fetchall() if n]
         if bad:
@@ -736,7 +914,14 @@ def main():
     ap.add_argument("--seed", type=int, default=int(os.environ.get("RELIABILITY_SEED", "20240605")))
     ap.add_argument("--schemas", default=",".join(rc.SCHEMAS))
     ap.add_argument("--trial-seed", type=int, help="replay one trial")
+    ap.add_argument("--revisions", help="run on MLflow schema revisions instead (test/fixtures/mlflow/revisions): "
+                                        "'all' or numbers, e.g. 01,17,69; 3 trials each (50 with RELIABILITY_LONG=1)")
     args = ap.parse_args()
+    if args.revisions:
+        wanted = None if args.revisions == "all" else set(args.revisions.split(","))
+        args.schemas = ",".join(f for n, f in rc.revisions() if wanted is None or n in wanted)
+        if "--trials" not in sys.argv:
+            args.trials = 50 if long_mode else 3
     rc.require_server()
     total_trials = total_calls = 0
     failed = False
@@ -775,8 +960,8 @@ def main():
         total_calls += calls
         print("differential: MLflow %s: %d trials, %d checked states, %.1fs" % (version, n + 1, calls, time.time() - t0),
               flush=True)
-        if failed:
-            break
+        if failed and not args.revisions:
+            break  # on the revisions, every failing one is named
     print("differential: outcomes: " + ", ".join("%s %d" % kv for kv in sorted(STATS.items())))
     print("differential: %s: %d trials, %d checked states on %d schemas in %.1fs (seed %d)" % (
         "FAILED" if failed else "passed", total_trials, total_calls, len(args.schemas.split(",")), time.time() - start,

@@ -13,6 +13,7 @@ import psycopg2.extensions
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 FIXTURES = os.path.join(ROOT, "test", "fixtures", "mlflow")
 SCHEMAS = ["1.30.1", "2.9.2", "2.22.1", "3.11.2.dev0"]
+REVISIONS_DIR = os.path.join(FIXTURES, "revisions")
 PG_BINDIR = subprocess.run([os.environ.get("PG_CONFIG", "/usr/lib/postgresql/15/bin/pg_config"), "--bindir"],
                            capture_output=True, text=True, check=True).stdout.strip()
 PSQL = os.path.join(PG_BINDIR, "psql")
@@ -43,18 +44,37 @@ def require_server():
 
 
 def short(version):
-    return version.replace(".dev0", "").replace(".", "_")
+    return version.replace(".dev0", "").replace(".sql", "").replace(".", "_").replace("-", "_")
+
+
+def revisions():
+    """The MLflow schema revisions of test/fixtures/mlflow/revisions, in INDEX.md's order:
+    [(number, file name)]."""
+    out = []
+    with open(os.path.join(REVISIONS_DIR, "INDEX.md")) as index:
+        for line in index:
+            cells = [c.strip() for c in line.split("|")]
+            if len(cells) > 3 and cells[1].isdigit() and cells[2].startswith("`"):
+                out.append((cells[1], cells[2].strip("`")))
+    return out
+
+
+def schema_file(version):
+    """The dump of a schema: a fixture version ("2.9.2") or a revision file ("17-0c779009ac13.sql")."""
+    if version.endswith(".sql"):
+        return os.path.join(REVISIONS_DIR, version)
+    return os.path.join(FIXTURES, "schema-%s.sql" % version)
 
 
 def create_db(name, version, extension=True):
-    """A scratch database holding the MLflow fixture schema `version` (no seed data) and the
-    extension. Dropped first if it exists."""
+    """A scratch database holding the MLflow schema `version` (a fixture version or a revision
+    file, see schema_file; no seed data) and the extension. Dropped first if it exists."""
     admin = connect()
     cur = admin.cursor()
     cur.execute('DROP DATABASE IF EXISTS "%s" WITH (FORCE)' % name)
     cur.execute('CREATE DATABASE "%s" TEMPLATE template0 ENCODING \'UTF8\' LC_COLLATE \'C\' LC_CTYPE \'C\'' % name)
     admin.close()
-    schema = os.path.join(FIXTURES, "schema-%s.sql" % version)
+    schema = schema_file(version)
     subprocess.run([PSQL, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", name, "-f", schema],
                    check=True, stdout=subprocess.DEVNULL)
     if extension:

@@ -55,6 +55,8 @@ public:
 		            static_cast<int>(foreign_keys_.size()),
 		            foreign_keys_.data(),
 		            0,
+		            nullptr,
+		            0,
 		            nullptr};
 	}
 

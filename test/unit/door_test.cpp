@@ -38,7 +38,7 @@ TEST(Door, PlanReportsTheBufferItNeedsThenFillsIt) {
 	const char *child[] = {"experiment_id"};
 	const char *parent[] = {"experiment_id"};
 	MpForeignKey fk = {"runs_experiment_id_fkey", "public", "runs", "experiments", 1, child, parent, 'a'};
-	MpCatalog catalog = {"public", 2, tables, 1, &fk, 0, nullptr};
+	MpCatalog catalog = {"public", 2, tables, 1, &fk, 0, nullptr, 0, nullptr};
 	MpRequest request {};
 	request.operation = MP_OP_EXPERIMENT;
 	request.has_experiment_id = 1;
@@ -66,7 +66,7 @@ TEST(Door, PlanReportsTheBufferItNeedsThenFillsIt) {
 }
 
 TEST(Door, ErrorsCarryMessageDetailAndHint) {
-	MpCatalog catalog = {"public", 0, nullptr, 0, nullptr, 0, nullptr};
+	MpCatalog catalog = {"public", 0, nullptr, 0, nullptr, 0, nullptr, 0, nullptr};
 	MpRequest request {};
 	request.operation = MP_OP_DELETED;
 	request.has_dry_run = 1;

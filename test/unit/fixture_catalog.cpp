@@ -96,16 +96,44 @@ ParseSchemaDump(const std::string &dump, const std::string &schema) {
 	return catalog;
 }
 
-core::CatalogSnapshot
-LoadFixtureCatalog(const std::string &version) {
-	const std::string path = std::string(MLFLOW_PURGE_FIXTURE_DIR) + "/schema-" + version + ".sql";
+namespace {
+
+std::string
+ReadFile(const std::string &path) {
 	std::ifstream in(path);
 	if (!in) {
 		throw std::runtime_error("cannot read " + path);
 	}
 	std::stringstream text;
 	text << in.rdbuf();
-	return ParseSchemaDump(text.str(), "public");
+	return text.str();
+}
+
+} // namespace
+
+core::CatalogSnapshot
+LoadFixtureCatalog(const std::string &version) {
+	return ParseSchemaDump(ReadFile(std::string(MLFLOW_PURGE_FIXTURE_DIR) + "/schema-" + version + ".sql"), "public");
+}
+
+const std::vector<Revision> &
+LoadRevisions() {
+	static const std::vector<Revision> revisions = [] {
+		const std::string dir = std::string(MLFLOW_PURGE_FIXTURE_DIR) + "/revisions";
+		const std::string index = ReadFile(dir + "/INDEX.md");
+		// | 01 | `01-451aebb31d03.sql` | ... | 6 |   (the last cell: CREATE TABLE count)
+		const std::regex row(R"(\n\| \d+ \| `([^`]+\.sql)` \|[^\n]*\| (\d+) \|)");
+		std::vector<Revision> out;
+		for (std::sregex_iterator it(index.begin(), index.end(), row), end; it != end; ++it) {
+			Revision revision;
+			revision.file = (*it)[1];
+			revision.index_tables = std::stoul((*it)[2]);
+			revision.catalog = ParseSchemaDump(ReadFile(dir + "/" + revision.file), "public");
+			out.push_back(std::move(revision));
+		}
+		return out;
+	}();
+	return revisions;
 }
 
 } // namespace mlflow_purge::test

@@ -1,5 +1,6 @@
 #include "drain/drainer.hpp"
 
+#include "adapters/real_paths.hpp"
 #include "core/artifact_references.hpp"
 #include "core/backoff.hpp"
 #include "core/location.hpp"
@@ -46,6 +47,29 @@ Drainer::StillUsed(const OutboxRow &row, const Location &location, std::string &
 	if (!entity.reference_scheme.empty() && !entity.entity_id.empty()) {
 		needles.push_back(entity.reference_scheme + entity.entity_id);
 	}
+	// A surviving row may name the location by another spelling than the needles (docs/security.md,
+	// "aliases"). Rather than read and resolve every local row of a runs table of millions for each
+	// location, the query returns a conservative superset, decided here on each row:
+	//  - rows containing a needle, the queued location's real path among them;
+	//  - rows not in plain form ('.', '..', '//', '%'): few, since MLflow writes plain paths;
+	//  - for a local location, local rows outside every root (as configured and as resolved):
+	//    they can reach a root only through a link or a mount, so they are resolved on the disk.
+	std::optional<std::vector<std::string>> local_prefixes;
+	if (location.kind == StoreKind::Local) {
+		if (const auto real = KernelPath(location.path); real && *real != location.path) {
+			needles.push_back(*real);
+		}
+		local_prefixes.emplace();
+		for (const auto &root : options_.roots) {
+			if (root.kind != StoreKind::Local) {
+				continue;
+			}
+			local_prefixes->push_back(root.path + "/");
+			if (const auto real = KernelPath(root.path); real && *real != root.path) {
+				local_prefixes->push_back(*real + "/");
+			}
+		}
+	}
 	std::vector<std::string> schemas = schemas_;
 	if (std::find(schemas.begin(), schemas.end(), row.mlflow_schema) == schemas.end()) {
 		schemas.push_back(row.mlflow_schema);
@@ -53,7 +77,7 @@ Drainer::StillUsed(const OutboxRow &row, const Location &location, std::string &
 	std::vector<PointerRow> pointers;
 	for (const auto &schema : schemas) {
 		try {
-			for (auto &pointer : outbox_.CandidatePointers(schema, needles)) {
+			for (auto &pointer : outbox_.CandidatePointers(schema, needles, local_prefixes)) {
 				pointers.push_back(std::move(pointer));
 			}
 		} catch (const DatabaseError &e) {
@@ -61,7 +85,7 @@ Drainer::StillUsed(const OutboxRow &row, const Location &location, std::string &
 			return std::nullopt;
 		}
 	}
-	return StillReferenced(location, entity, pointers);
+	return StillReferenced(location, entity, pointers, KernelPath);
 }
 
 void

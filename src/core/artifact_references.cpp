@@ -45,32 +45,41 @@ ArtifactReferenceScheme(const MlflowModel &model, const std::string &entity_type
 
 namespace {
 
-// The path part of a stored location: without "scheme:" and a "//authority" after it.
+// Which rows might point into the queued locations, as one LIKE ANY: a LIKE over an array that
+// is computed once per statement (an InitPlan) costs about half of what the same tests as
+// separate strpos() calls do (on 1 M runs rows: 1.8x the needle-only scan, against 3.5x).
+//  - the needles of $1 anywhere in the value (LIKE-escaped);
+//  - a value not in plain form, which a client may resolve to another place than its text says:
+//    a %-escape, a '.' or '..' segment (any "/.", a superset), an empty segment ('//' in a bare
+//    path, a second '//' in a URI). MLflow writes plain paths and URIs, so these rows are few and
+//    reading them all costs little; the drainer decides on each (StillReferenced).
 std::string
-PathPart(const std::string &value) {
-	return "pg_catalog.regexp_replace(" + value + ", " + sql::Literal("^[A-Za-z][A-Za-z0-9+.-]*:(//[^/]*)?") + ", '')";
-}
-
-// A spelling that a client may resolve to another place than its text says: a '.' or '..'
-// segment, an empty one ('//' after the authority), or a %-escape. Such rows are few in a real
-// MLflow database (MLflow writes plain absolute paths and URIs), so reading them all costs little
-// and the drainer decides on each (StillReferenced).
-std::string
-NotPlainSpelling(const std::string &value) {
+NeedlesOrNotPlain(const std::string &value) {
 	using sql::Op;
-	return "(" + PathPart(value) + " " + Op("~") + " " + sql::Literal("//|(^|/)\\.\\.?(/|$)|%") + ")";
+	return value + " " + Op("~~") + " ANY (ARRAY(SELECT '%' OPERATOR(pg_catalog.||) pg_catalog.replace(pg_catalog.replace(" +
+	       "pg_catalog.replace(n.needle, " + sql::Literal("\\") + ", " + sql::Literal("\\\\") + "), '%', " +
+	       sql::Literal("\\%") + "), '_', " + sql::Literal("\\_") + ") OPERATOR(pg_catalog.||) '%' " +
+	       "FROM pg_catalog.unnest(CAST($1 AS pg_catalog.text[])) AS n(needle)) OPERATOR(pg_catalog.||) " +
+	       "CAST(ARRAY[" + sql::Literal("%\\%%") + ", '%/.%', '//%', '/%//%', '%//%//%'] AS pg_catalog.text[]))";
 }
 
-// A local path (bare or file:) that does not lie under one of the prefixes in $2 (the drainer's
-// local roots as configured and as really resolved, each ending in '/'): it can still reach a
-// queued directory through a symbolic link or a mount, which only the disk can tell. $2 is NULL
+// The entity-URI column: the needles only (runs:/<id> has one spelling MLflow resolves).
+std::string
+Needles(const std::string &value) {
+	using sql::Op;
+	return "EXISTS (SELECT 1 FROM pg_catalog.unnest(CAST($1 AS pg_catalog.text[])) AS n(needle) WHERE pg_catalog.strpos(" +
+	       value + ", n.needle) " + Op(">") + " 0)";
+}
+
+// A local path (bare or file:) that does not start with one of the prefixes in $2 (the drainer's
+// local roots as configured and as resolved, in each spelling, ending in '/'): it can still reach
+// a queued directory through a symbolic link or a mount, which only the disk can tell. $2 is NULL
 // for a location that is not local: a local row cannot name an object of another store.
 std::string
 LocalOutsidePrefixes(const std::string &value) {
 	using sql::Op;
-	return "(CAST($2 AS pg_catalog.text[]) IS NOT NULL AND " + value + " " + Op("~") + " " +
-	       sql::Literal("^(/|[Ff][Ii][Ll][Ee]:)") + " AND NOT EXISTS (SELECT 1 FROM pg_catalog.unnest(CAST($2 AS " +
-	       "pg_catalog.text[])) AS p(prefix) WHERE pg_catalog.starts_with(" + PathPart(value) + ", p.prefix)))";
+	return "(CAST($2 AS pg_catalog.text[]) IS NOT NULL AND (" + value + " " + Op("~~") + " '/%' OR " + value + " " +
+	       Op("~~*") + " 'file:%') AND NOT (" + value + " " + Op("^@") + " ANY (CAST($2 AS pg_catalog.text[]))))";
 }
 
 } // namespace
@@ -84,11 +93,9 @@ ArtifactPointersQuery(const std::string &schema, const std::vector<ArtifactPoint
 		query += std::string(query.empty() ? "" : " UNION ALL ") + "SELECT " + sql::Literal(pointer.table) +
 		         " AS table_name, " + sql::Literal(pointer.column) + " AS column_name, " + value + " AS value, " +
 		         sql::Literal(pointer.kind == ArtifactPointer::Kind::EntityUri ? "entity_uri" : "location") + " AS kind FROM " +
-		         sql::Qualified(schema, pointer.table) + " AS t0 WHERE EXISTS (SELECT 1 FROM pg_catalog.unnest(CAST($1 AS " +
-		         "pg_catalog.text[])) AS n(needle) WHERE pg_catalog.strpos(" + value + ", n.needle) " + Op(">") + " 0)";
-		if (pointer.kind == ArtifactPointer::Kind::Location) {
-			query += " OR " + NotPlainSpelling(value) + " OR " + LocalOutsidePrefixes(value);
-		}
+		         sql::Qualified(schema, pointer.table) + " AS t0 WHERE " +
+		         (pointer.kind == ArtifactPointer::Kind::Location ? NeedlesOrNotPlain(value) + " OR " + LocalOutsidePrefixes(value)
+		                                                           : Needles(value));
 	}
 	return query;
 }

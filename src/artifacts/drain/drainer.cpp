@@ -64,9 +64,15 @@ Drainer::StillUsed(const OutboxRow &row, const Location &location, std::string &
 			if (root.kind != StoreKind::Local) {
 				continue;
 			}
-			local_prefixes->push_back(root.path + "/");
+			std::vector<std::string> paths = {root.path};
 			if (const auto real = KernelPath(root.path); real && *real != root.path) {
-				local_prefixes->push_back(*real + "/");
+				paths.push_back(*real);
+			}
+			// the spellings MLflow writes; any other (FILE:, file://host/) is read and decided here
+			for (const auto &path : paths) {
+				for (const char *spelling : {"", "file://", "file:", "file://localhost"}) {
+					local_prefixes->push_back(spelling + path + "/");
+				}
 			}
 		}
 	}

@@ -26,6 +26,23 @@ Drainer::DrainDue(Report &report, const std::atomic<bool> &stop) {
 	// Every location is re-checked against every MLflow schema with pending rows, not only the
 	// one it was queued from: two deployments may share a storage root.
 	schemas_ = outbox_.PendingSchemas(options_.schema);
+	root_links_.clear();
+	for (const auto &root : options_.roots) {
+		if (root.kind != StoreKind::Local) {
+			continue;
+		}
+		const auto real = KernelPath(root.path);
+		if (!real) {
+			continue; // the boundary check reports an unreadable root for each location
+		}
+		for (auto &link : LinksUnder(*real, 2)) {
+			const std::string below = link.path.substr(real->size());
+			root_links_.push_back({root.path + below, link.target});
+			if (*real != root.path) {
+				root_links_.push_back(std::move(link));
+			}
+		}
+	}
 	std::int64_t after_id = 0;
 	while (!stop.load()) {
 		std::vector<OutboxRow> batch =
@@ -56,8 +73,17 @@ Drainer::StillUsed(const OutboxRow &row, const Location &location, std::string &
 	//    they can reach a root only through a link or a mount, so they are resolved on the disk.
 	std::optional<std::vector<std::string>> local_prefixes;
 	if (location.kind == StoreKind::Local) {
-		if (const auto real = KernelPath(location.path); real && *real != location.path) {
+		const auto real = KernelPath(location.path);
+		if (real && *real != location.path) {
 			needles.push_back(*real);
+		}
+		//  - rows through a link inside a root that leads into the location, or to a directory
+		//    holding it: the link's own path is a needle (root/alias -> root/1, row root/alias/abc).
+		for (const auto &link : root_links_) {
+			const std::string &where = real ? *real : location.path;
+			if (IsAtOrUnder(link.target, where) || IsAtOrUnder(where, link.target)) {
+				needles.push_back(link.path);
+			}
 		}
 		local_prefixes.emplace();
 		for (const auto &root : options_.roots) {
@@ -65,8 +91,8 @@ Drainer::StillUsed(const OutboxRow &row, const Location &location, std::string &
 				continue;
 			}
 			std::vector<std::string> paths = {root.path};
-			if (const auto real = KernelPath(root.path); real && *real != root.path) {
-				paths.push_back(*real);
+			if (const auto real_root = KernelPath(root.path); real_root && *real_root != root.path) {
+				paths.push_back(*real_root);
 			}
 			// the spellings MLflow writes; any other (FILE:, file://host/) is read and decided here
 			for (const auto &path : paths) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "adapters/artifact_store.hpp"
+#include "adapters/real_paths.hpp"
 #include "adapters/outbox.hpp"
 #include "core/options.hpp"
 #include "core/report.hpp"
@@ -45,6 +46,9 @@ private:
 	const Options &options_;
 	OnResult on_result_;
 	std::vector<std::string> schemas_; // the MLflow schemas with pending rows, read when a drain starts
+	// Links inside the local roots (two levels down), found when a drain starts; `path` is spelt
+	// under each root spelling (as configured and as resolved).
+	std::vector<DirectoryLink> root_links_;
 };
 
 } // namespace mlflow_purge::artifacts

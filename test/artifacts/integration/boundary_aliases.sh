@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # artifacts.boundary_aliases: a surviving experiment names a queued directory by another spelling
 # than the queued text ('.', '..', '//', file:// forms, %-escapes, a trailing '/', a symbolic link
-# to the store). Each spelling alone must keep the queued directory: recorded `skipped` with the
+# to the store, a link inside the store). Each spelling alone must keep the queued directory: recorded `skipped` with the
 # row that keeps it, its files intact. A plain neighbour ($store/30) does not keep it.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 new_db mlflow_2_9_2
@@ -47,5 +47,10 @@ probe "${store%/store}/store/%33/abc" kept
 probe "$WORK/alias/3/abc" kept
 probe "file://$WORK/alias/./3" kept
 probe "$WORK/elsewhere/../alias/3" kept
+# links an operator made inside the root: to the queued directory, and to the root itself
+ln -s "$store/3" "$store/link3"
+mkdir -p "$store/9" && ln -s "$store" "$store/9/up"
+probe "$store/link3/abc" kept
+probe "file://$store/9/up/3" kept
 probe "$store/30" deleted
 finish

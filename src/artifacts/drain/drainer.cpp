@@ -26,23 +26,7 @@ Drainer::DrainDue(Report &report, const std::atomic<bool> &stop) {
 	// Every location is re-checked against every MLflow schema with pending rows, not only the
 	// one it was queued from: two deployments may share a storage root.
 	schemas_ = outbox_.PendingSchemas(options_.schema);
-	root_links_.clear();
-	for (const auto &root : options_.roots) {
-		if (root.kind != StoreKind::Local) {
-			continue;
-		}
-		const auto real = KernelPath(root.path);
-		if (!real) {
-			continue; // the boundary check reports an unreadable root for each location
-		}
-		for (auto &link : LinksUnder(*real, 2)) {
-			const std::string below = link.path.substr(real->size());
-			root_links_.push_back({root.path + below, link.target});
-			if (*real != root.path) {
-				root_links_.push_back(std::move(link));
-			}
-		}
-	}
+	root_links_.reset(); // listed again by the first local location of this drain
 	std::int64_t after_id = 0;
 	while (!stop.load()) {
 		std::vector<OutboxRow> batch =
@@ -54,6 +38,34 @@ Drainer::DrainDue(Report &report, const std::atomic<bool> &stop) {
 		after_id = batch.back().id;
 		Process(batch, report, stop);
 	}
+}
+
+// The links inside the local roots, listed once per drain and only when a local location is
+// checked: a drain of S3 or served locations never walks the disk.
+const std::vector<DirectoryLink> &
+Drainer::RootLinks() {
+	if (root_links_) {
+		return *root_links_;
+	}
+	std::vector<DirectoryLink> links;
+	for (const auto &root : options_.roots) {
+		if (root.kind != StoreKind::Local) {
+			continue;
+		}
+		const auto real = KernelPath(root.path);
+		if (!real) {
+			continue; // the boundary check reports an unreadable root for each location
+		}
+		for (auto &link : LinksUnder(*real, 2)) {
+			const std::string below = link.path.substr(real->size());
+			links.push_back({root.path + below, link.target});
+			if (*real != root.path) {
+				links.push_back(std::move(link));
+			}
+		}
+	}
+	root_links_ = std::move(links);
+	return *root_links_;
 }
 
 std::optional<std::string>
@@ -79,7 +91,7 @@ Drainer::StillUsed(const OutboxRow &row, const Location &location, std::string &
 		}
 		//  - rows through a link inside a root that leads into the location, or to a directory
 		//    holding it: the link's own path is a needle (root/alias -> root/1, row root/alias/abc).
-		for (const auto &link : root_links_) {
+		for (const auto &link : RootLinks()) {
 			const std::string &where = real ? *real : location.path;
 			if (IsAtOrUnder(link.target, where) || IsAtOrUnder(where, link.target)) {
 				needles.push_back(link.path);

@@ -67,6 +67,18 @@ TEST(Aliases, SymbolicLinksAreFollowedAsTheKernelWould) {
 	EXPECT_FALSE(Kept("/data/mlruns/1", "/data/alias/1/abc"));
 }
 
+TEST(Aliases, ALocalRowThatCannotBeResolvedKeepsIt) {
+	// a parent this drainer may not search (EACCES): it may hold a link into the location
+	const PathResolver blind = [](const std::string &path) -> std::optional<std::string> {
+		return IsAtOrUnder(path, "/home/alice") ? std::nullopt : std::optional<std::string>(path);
+	};
+	const auto reason = StillReferenced(ParseLocation("/data/mlruns/1"), kExperiment,
+	                                    {{"runs", "artifact_uri", "/home/alice/runs/abc", false}}, blind);
+	ASSERT_TRUE(reason);
+	EXPECT_NE(reason->find("cannot be resolved"), std::string::npos) << *reason;
+	EXPECT_FALSE(Kept("/data/mlruns/1", "/data/mlruns/2/abc", blind));
+}
+
 TEST(Aliases, S3KeysSquashedByTheClientKeepIt) {
 	for (const char *live : {"s3://b/a/1", "s3://b/a/1/", "s3://b/a/./1/run", "s3://b/a//1", "s3://b//a/1/x", "s3://b/a/z/../1",
 	                         "s3://b/a/%31/run", "S3://b/a/1"}) {

@@ -43,6 +43,47 @@ ArtifactReferenceScheme(const MlflowModel &model, const std::string &entity_type
 	return {};
 }
 
+namespace {
+
+// Which rows might point into the queued locations, as one LIKE ANY: a LIKE over an array that
+// is computed once per statement (an InitPlan) costs about half of what the same tests as
+// separate strpos() calls do (on 1 M runs rows: 1.8x the needle-only scan, against 3.5x).
+//  - the needles of $1 anywhere in the value (LIKE-escaped);
+//  - a value not in plain form, which a client may resolve to another place than its text says:
+//    a %-escape, a '.' or '..' segment (any "/.", a superset), an empty segment ('//' in a bare
+//    path, a second '//' in a URI). MLflow writes plain paths and URIs, so these rows are few and
+//    reading them all costs little; the drainer decides on each (StillReferenced).
+std::string
+NeedlesOrNotPlain(const std::string &value) {
+	using sql::Op;
+	return value + " " + Op("~~") + " ANY (ARRAY(SELECT '%' OPERATOR(pg_catalog.||) pg_catalog.replace(pg_catalog.replace(" +
+	       "pg_catalog.replace(n.needle, " + sql::Literal("\\") + ", " + sql::Literal("\\\\") + "), '%', " +
+	       sql::Literal("\\%") + "), '_', " + sql::Literal("\\_") + ") OPERATOR(pg_catalog.||) '%' " +
+	       "FROM pg_catalog.unnest(CAST($1 AS pg_catalog.text[])) AS n(needle)) OPERATOR(pg_catalog.||) " +
+	       "CAST(ARRAY[" + sql::Literal("%\\%%") + ", '%/.%', '//%', '/%//%', '%//%//%'] AS pg_catalog.text[]))";
+}
+
+// The entity-URI column: the needles only (runs:/<id> has one spelling MLflow resolves).
+std::string
+Needles(const std::string &value) {
+	using sql::Op;
+	return "EXISTS (SELECT 1 FROM pg_catalog.unnest(CAST($1 AS pg_catalog.text[])) AS n(needle) WHERE pg_catalog.strpos(" +
+	       value + ", n.needle) " + Op(">") + " 0)";
+}
+
+// A local path (bare or file:) that does not start with one of the prefixes in $2 (the drainer's
+// local roots as configured and as resolved, in each spelling, ending in '/'): it can still reach
+// a queued directory through a symbolic link or a mount, which only the disk can tell. $2 is NULL
+// for a location that is not local: a local row cannot name an object of another store.
+std::string
+LocalOutsidePrefixes(const std::string &value) {
+	using sql::Op;
+	return "(CAST($2 AS pg_catalog.text[]) IS NOT NULL AND (" + value + " " + Op("~~") + " '/%' OR " + value + " " +
+	       Op("~~*") + " 'file:%') AND NOT (" + value + " " + Op("^@") + " ANY (CAST($2 AS pg_catalog.text[]))))";
+}
+
+} // namespace
+
 std::string
 ArtifactPointersQuery(const std::string &schema, const std::vector<ArtifactPointer> &pointers) {
 	using sql::Op;
@@ -52,8 +93,9 @@ ArtifactPointersQuery(const std::string &schema, const std::vector<ArtifactPoint
 		query += std::string(query.empty() ? "" : " UNION ALL ") + "SELECT " + sql::Literal(pointer.table) +
 		         " AS table_name, " + sql::Literal(pointer.column) + " AS column_name, " + value + " AS value, " +
 		         sql::Literal(pointer.kind == ArtifactPointer::Kind::EntityUri ? "entity_uri" : "location") + " AS kind FROM " +
-		         sql::Qualified(schema, pointer.table) + " AS t0 WHERE EXISTS (SELECT 1 FROM pg_catalog.unnest(CAST($1 AS " +
-		         "pg_catalog.text[])) AS n(needle) WHERE pg_catalog.strpos(" + value + ", n.needle) " + Op(">") + " 0)";
+		         sql::Qualified(schema, pointer.table) + " AS t0 WHERE " +
+		         (pointer.kind == ArtifactPointer::Kind::Location ? NeedlesOrNotPlain(value) + " OR " + LocalOutsidePrefixes(value)
+		                                                           : Needles(value));
 	}
 	return query;
 }

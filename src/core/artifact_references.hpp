@@ -33,8 +33,10 @@ std::string ArtifactReferenceScheme(const MlflowModel &model, const std::string 
 
 // SELECT table_name, column_name, value, kind ('location' or 'entity_uri') over `pointers` (only those the caller found in the
 // catalog) in `schema`: every row whose value contains one of the strings of the text[]
-// parameter $1. A cheap superset of the rows that point into the locations; empty when
-// `pointers` is empty.
+// parameter $1, and every location row that may name the same place by another spelling: one
+// not in plain form ('.', '..', '//', '%'), or a local path outside every prefix of the text[]
+// parameter $2 (NULL: none of those). A cheap superset of the rows that point into the
+// locations; empty when `pointers` is empty.
 std::string ArtifactPointersQuery(const std::string &schema, const std::vector<ArtifactPointer> &pointers);
 
 } // namespace mlflow_purge::core

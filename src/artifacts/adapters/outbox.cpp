@@ -35,6 +35,24 @@ constexpr const char *kPeek =
     "WHERE status = 'pending' AND next_attempt_at <= now() AND ($2::name IS NULL OR mlflow_schema = $2::name) "
     "AND id > $3::bigint ORDER BY id LIMIT $1::int";
 
+// text[] literal: every element quoted, quotes and backslashes escaped.
+std::string
+TextArray(const std::vector<std::string> &items) {
+	std::string array = "{";
+	for (std::size_t i = 0; i < items.size(); ++i) {
+		array += i ? ",\"" : "\"";
+		for (char c : items[i]) {
+			if (c == '"' || c == '\\') {
+				array.push_back('\\');
+			}
+			array.push_back(c);
+		}
+		array += "\"";
+	}
+	array += "}";
+	return array;
+}
+
 std::string
 ConnectionError(pg_conn *conn) {
 	std::string message = conn ? PQerrorMessage(conn) : "out of memory";
@@ -288,7 +306,8 @@ Outbox::PendingSchemas(const std::optional<std::string> &only) {
 }
 
 std::vector<PointerRow>
-Outbox::CandidatePointers(const std::string &schema, const std::vector<std::string> &needles) {
+Outbox::CandidatePointers(const std::string &schema, const std::vector<std::string> &needles,
+                          const std::optional<std::vector<std::string>> &local_prefixes) {
 	// The catalog is read again on every call, not cached: a table swapped for a view during a
 	// long drain is seen at the next location.
 	std::string query;
@@ -370,20 +389,11 @@ Outbox::CandidatePointers(const std::string &schema, const std::vector<std::stri
 	if (query.empty() || needles.empty()) {
 		return rows;
 	}
-	// text[] literal: every element quoted, quotes and backslashes escaped.
-	std::string array = "{";
-	for (std::size_t i = 0; i < needles.size(); ++i) {
-		array += i ? ",\"" : "\"";
-		for (char c : needles[i]) {
-			if (c == '"' || c == '\\') {
-				array.push_back('\\');
-			}
-			array.push_back(c);
-		}
-		array += "\"";
+	std::vector<std::optional<std::string>> params = {TextArray(needles)};
+	if (query.find("$2") != std::string::npos) {
+		params.push_back(local_prefixes ? std::optional<std::string>(TextArray(*local_prefixes)) : std::nullopt);
 	}
-	array += "}";
-	const Result r = Exec(query, {array});
+	const Result r = Exec(query, params);
 	for (int i = 0; i < r.Rows(); ++i) {
 		if (!r.IsNull(i, 2)) {
 			rows.push_back({r.Get(i, 0), r.Get(i, 1), r.Get(i, 2), r.Get(i, 3) == "entity_uri"});

@@ -60,12 +60,14 @@ public:
 	// The MLflow schemas with pending rows: every location is re-checked against all of them.
 	std::vector<std::string> PendingSchemas(const std::optional<std::string> &only);
 
-	// Rows of `schema` that might point into a location containing one of `needles`
-	// (core::ArtifactPointersQuery over the columns that exist there). Reads only ordinary and
+	// Rows of `schema` that might point into a location containing one of `needles`, or name it by
+	// another spelling: not in plain form, or a local path outside every `local_prefixes` (given
+	// for a local location only) (core::ArtifactPointersQuery over the columns that exist there). Reads only ordinary and
 	// partitioned tables with text columns: a view, foreign table or anything else named like an
 	// MLflow table is an error (its code would run as this drainer), as is a schema without MLflow
 	// tables. Throws DatabaseError.
-	std::vector<PointerRow> CandidatePointers(const std::string &schema, const std::vector<std::string> &needles);
+	std::vector<PointerRow> CandidatePointers(const std::string &schema, const std::vector<std::string> &needles,
+	                                          const std::optional<std::vector<std::string>> &local_prefixes);
 
 private:
 	struct Result;

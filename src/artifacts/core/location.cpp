@@ -132,6 +132,33 @@ NormalisePath(const std::string &path, std::string &out) {
 	return true;
 }
 
+std::string
+NormaliseLexically(const std::string &path) {
+	std::vector<std::string> parts;
+	std::size_t start = 0;
+	while (start <= path.size()) {
+		const auto slash = path.find('/', start);
+		const auto end = slash == std::string::npos ? path.size() : slash;
+		const std::string part = path.substr(start, end - start);
+		if (part == "..") {
+			if (!parts.empty()) {
+				parts.pop_back();
+			}
+		} else if (!part.empty() && part != ".") {
+			parts.push_back(part);
+		}
+		if (slash == std::string::npos) {
+			break;
+		}
+		start = slash + 1;
+	}
+	std::string out = !path.empty() && path[0] == '/' ? "/" : "";
+	for (std::size_t i = 0; i < parts.size(); ++i) {
+		out += (i ? "/" : "") + parts[i];
+	}
+	return out;
+}
+
 bool
 PercentDecode(const std::string &in, std::string &out) {
 	out.clear();

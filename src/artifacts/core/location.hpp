@@ -44,6 +44,11 @@ std::vector<std::string> SearchNeedles(const Location &location);
 // "a/./b//c/" -> "a/b/c"; false when a ".." segment is present.
 bool NormalisePath(const std::string &path, std::string &out);
 
+// The path as a client resolves it without looking at the disk: "/a/./b//c/../d/" -> "/a/b/d",
+// a ".." above the top stays at the top ("/.." -> "/"). Keeps a leading '/' when there is one.
+// For the re-check only (what a stored spelling may name), never for what is deleted.
+std::string NormaliseLexically(const std::string &path);
+
 // %XX decoding (file URIs); false on a malformed escape or an encoded NUL.
 bool PercentDecode(const std::string &in, std::string &out);
 

@@ -1,5 +1,6 @@
 #include "drain/drainer.hpp"
 
+#include "adapters/real_paths.hpp"
 #include "core/artifact_references.hpp"
 #include "core/backoff.hpp"
 #include "core/location.hpp"
@@ -25,6 +26,7 @@ Drainer::DrainDue(Report &report, const std::atomic<bool> &stop) {
 	// Every location is re-checked against every MLflow schema with pending rows, not only the
 	// one it was queued from: two deployments may share a storage root.
 	schemas_ = outbox_.PendingSchemas(options_.schema);
+	root_links_.reset(); // listed again by the first local location of this drain
 	std::int64_t after_id = 0;
 	while (!stop.load()) {
 		std::vector<OutboxRow> batch =
@@ -38,6 +40,34 @@ Drainer::DrainDue(Report &report, const std::atomic<bool> &stop) {
 	}
 }
 
+// The links inside the local roots, listed once per drain and only when a local location is
+// checked: a drain of S3 or served locations never walks the disk.
+const std::vector<DirectoryLink> &
+Drainer::RootLinks() {
+	if (root_links_) {
+		return *root_links_;
+	}
+	std::vector<DirectoryLink> links;
+	for (const auto &root : options_.roots) {
+		if (root.kind != StoreKind::Local) {
+			continue;
+		}
+		const auto real = KernelPath(root.path);
+		if (!real) {
+			continue; // the boundary check reports an unreadable root for each location
+		}
+		for (auto &link : LinksUnder(*real, 2)) {
+			const std::string below = link.path.substr(real->size());
+			links.push_back({root.path + below, link.target});
+			if (*real != root.path) {
+				links.push_back(std::move(link));
+			}
+		}
+	}
+	root_links_ = std::move(links);
+	return *root_links_;
+}
+
 std::optional<std::string>
 Drainer::StillUsed(const OutboxRow &row, const Location &location, std::string &error) {
 	const core::MlflowModel &model = core::MlflowModel::Get();
@@ -46,6 +76,44 @@ Drainer::StillUsed(const OutboxRow &row, const Location &location, std::string &
 	if (!entity.reference_scheme.empty() && !entity.entity_id.empty()) {
 		needles.push_back(entity.reference_scheme + entity.entity_id);
 	}
+	// A surviving row may name the location by another spelling than the needles (docs/security.md,
+	// "aliases"). Rather than read and resolve every local row of a runs table of millions for each
+	// location, the query returns a conservative superset, decided here on each row:
+	//  - rows containing a needle, the queued location's real path among them;
+	//  - rows not in plain form ('.', '..', '//', '%'): few, since MLflow writes plain paths;
+	//  - for a local location, local rows outside every root (as configured and as resolved):
+	//    they can reach a root only through a link or a mount, so they are resolved on the disk.
+	std::optional<std::vector<std::string>> local_prefixes;
+	if (location.kind == StoreKind::Local) {
+		const auto real = KernelPath(location.path);
+		if (real && *real != location.path) {
+			needles.push_back(*real);
+		}
+		//  - rows through a link inside a root that leads into the location, or to a directory
+		//    holding it: the link's own path is a needle (root/alias -> root/1, row root/alias/abc).
+		for (const auto &link : RootLinks()) {
+			const std::string &where = real ? *real : location.path;
+			if (IsAtOrUnder(link.target, where) || IsAtOrUnder(where, link.target)) {
+				needles.push_back(link.path);
+			}
+		}
+		local_prefixes.emplace();
+		for (const auto &root : options_.roots) {
+			if (root.kind != StoreKind::Local) {
+				continue;
+			}
+			std::vector<std::string> paths = {root.path};
+			if (const auto real_root = KernelPath(root.path); real_root && *real_root != root.path) {
+				paths.push_back(*real_root);
+			}
+			// the spellings MLflow writes; any other (FILE:, file://host/) is read and decided here
+			for (const auto &path : paths) {
+				for (const char *spelling : {"", "file://", "file:", "file://localhost"}) {
+					local_prefixes->push_back(spelling + path + "/");
+				}
+			}
+		}
+	}
 	std::vector<std::string> schemas = schemas_;
 	if (std::find(schemas.begin(), schemas.end(), row.mlflow_schema) == schemas.end()) {
 		schemas.push_back(row.mlflow_schema);
@@ -53,7 +121,7 @@ Drainer::StillUsed(const OutboxRow &row, const Location &location, std::string &
 	std::vector<PointerRow> pointers;
 	for (const auto &schema : schemas) {
 		try {
-			for (auto &pointer : outbox_.CandidatePointers(schema, needles)) {
+			for (auto &pointer : outbox_.CandidatePointers(schema, needles, local_prefixes)) {
 				pointers.push_back(std::move(pointer));
 			}
 		} catch (const DatabaseError &e) {
@@ -61,7 +129,7 @@ Drainer::StillUsed(const OutboxRow &row, const Location &location, std::string &
 			return std::nullopt;
 		}
 	}
-	return StillReferenced(location, entity, pointers);
+	return StillReferenced(location, entity, pointers, KernelPath);
 }
 
 void

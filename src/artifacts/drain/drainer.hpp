@@ -4,6 +4,7 @@
 #pragma once
 
 #include "adapters/artifact_store.hpp"
+#include "adapters/real_paths.hpp"
 #include "adapters/outbox.hpp"
 #include "core/options.hpp"
 #include "core/report.hpp"
@@ -39,12 +40,16 @@ private:
 	// nothing when none does, or when the check failed (then `error` says why).
 	std::optional<std::string> StillUsed(const OutboxRow &row, const Location &location, std::string &error);
 	ArtifactStore *StoreFor(StoreKind kind) const;
+	const std::vector<DirectoryLink> &RootLinks();
 
 	Outbox &outbox_;
 	Stores stores_;
 	const Options &options_;
 	OnResult on_result_;
 	std::vector<std::string> schemas_; // the MLflow schemas with pending rows, read when a drain starts
+	// Links inside the local roots (two levels down), listed by the first local location of a drain; `path` is spelt
+	// under each root spelling (as configured and as resolved).
+	std::optional<std::vector<DirectoryLink>> root_links_;
 };
 
 } // namespace mlflow_purge::artifacts

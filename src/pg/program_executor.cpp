@@ -278,6 +278,7 @@ execute_purge_program(const MpProgram *program, PurgeBindings *bindings, int64 *
 					break;
 				}
 			case MP_STEP_DELETE:
+				progress_table(program->text + program->tables[step->table_index], outcome->total_rows);
 				rc = run_statement(program, step, bindings);
 				if (rc != SPI_OK_DELETE)
 					elog(ERROR, "mlflow_purge: DELETE returned %s", SPI_result_code_string(rc));
@@ -293,6 +294,7 @@ execute_purge_program(const MpProgram *program, PurgeBindings *bindings, int64 *
 				{
 					int64		rows;
 
+					progress_table(program->text + program->tables[step->table_index], outcome->total_rows);
 					rc = run_statement(program, step, bindings);
 					expect_rows(rc, 1);
 					rows = int8_cell(1);
@@ -328,6 +330,7 @@ execute_purge_program(const MpProgram *program, PurgeBindings *bindings, int64 *
 		if (SPI_tuptable)
 			SPI_freetuptable(SPI_tuptable);
 	}
+	progress_done();
 	ereport(progress_level(),
 			(errmsg("mlflow_purge: %s " INT64_FORMAT " rows from %d tables in %.1f ms; " INT64_FORMAT
 					" artifact locations %s",

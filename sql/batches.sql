@@ -99,9 +99,24 @@ CALL public.mlflow_purge_deleted_in_batches(batch_runs => 1, max_duration => int
 SET client_min_messages = warning;
 SELECT arguments->>'batches' AS batches, arguments->>'stopped_by' AS stopped_by
 FROM mlflow_purge.audit_log WHERE function_name = 'mlflow_purge_deleted_in_batches' ORDER BY id DESC LIMIT 1;
--- The rest, in batches of 100 runs, with lag bounds (no replica here: nothing to wait for).
+-- The rest, in batches of 100 runs, with lag bounds (no replica here: nothing to wait for), on a
+-- hostile search_path: the procedure has no SET search_path (it could not commit), so every name
+-- in its SQL is qualified; look-alikes of what it calls never run.
+CREATE SCHEMA hostile;
+CREATE TABLE hostile.marker (planted text);
+CREATE FUNCTION hostile.mlflow_purge_deleted(older_than interval, max_runs integer, dry_run boolean, model_versions text)
+RETURNS TABLE(table_name text, rows_deleted bigint) LANGUAGE plpgsql
+AS $$BEGIN INSERT INTO hostile.marker VALUES ('mlflow_purge_deleted'); RETURN QUERY SELECT 'x'::text, 0::bigint; END$$;
+CREATE FUNCTION hostile.pg_current_wal_lsn() RETURNS pg_lsn LANGUAGE plpgsql
+AS $$BEGIN INSERT INTO hostile.marker VALUES ('pg_current_wal_lsn'); RETURN '0/0'; END$$;
+CREATE FUNCTION hostile.pg_wal_lsn_diff(pg_lsn, pg_lsn) RETURNS numeric LANGUAGE plpgsql
+AS $$BEGIN INSERT INTO hostile.marker VALUES ('pg_wal_lsn_diff'); RETURN 0; END$$;
+SET search_path = hostile, pg_catalog, public;
 CALL public.mlflow_purge_deleted_in_batches(batch_runs => 100, max_replica_lag_bytes => 0,
                                             max_replica_lag_time => interval '0');
+RESET search_path;
+SELECT count(*) AS planted_calls FROM hostile.marker;
+DROP SCHEMA hostile CASCADE;
 SELECT * FROM regress.orphans();
 SELECT * FROM regress.lifecycle();
 SELECT count(*) AS deleted_left FROM public.runs WHERE lifecycle_stage = 'deleted';

@@ -381,6 +381,7 @@ run_batch(const char *sql, const BatchSettings *settings, BatchTotals *totals, M
 
 		add_table_count(totals, table, isnull ? 0 : count);
 		MemoryContextSwitchTo(old);
+		pfree(table);
 		rows += isnull ? 0 : count;
 	}
 	SPI_freetuptable(SPI_tuptable);

@@ -102,6 +102,9 @@ RESET mlflow_purge.schema;
 SELECT count(*) > 0 AS runs_still_there FROM runs;
 -- 6. Catalog: every function of the extension pins search_path to pg_catalog, pg_temp and is
 --    SECURITY INVOKER; none is executable by PUBLIC; no bookkeeping object is granted to PUBLIC.
+--    The one exception to the pinned search_path is the procedure mlflow_purge_deleted_in_batches:
+--    PostgreSQL runs a procedure with a SET clause atomically, so it could not commit its batches;
+--    its SQL is schema-qualified instead (sql/batches.sql runs it on a hostile search_path).
 SELECT p.proname, p.prosecdef AS security_definer, p.proconfig,
        has_function_privilege('public', p.oid, 'EXECUTE') AS public_execute
   FROM pg_depend d JOIN pg_proc p ON p.oid = d.objid

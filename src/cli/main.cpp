@@ -2,6 +2,7 @@
 // for managed PostgreSQL (RDS, Cloud SQL, Azure) where C extensions cannot be loaded. The same
 // core (src/core, through core/door.h) plans the purge; only the way statements reach the
 // server differs.
+#include "cli/batch_loop.hpp"
 #include "cli/output.hpp"
 #include "cli/pg_session.hpp"
 #include "cli/purge_runner.hpp"
@@ -32,6 +33,13 @@ Usage:
   mlflow-purge [options] experiment --name <name> [--workspace <workspace>]
   mlflow-purge [options] run <run-id>
   mlflow-purge [options] deleted [--older-than <interval>] [--max-runs <n>]
+  mlflow-purge [options] deleted [--older-than <interval>] --batch-runs <n> [--max-duration <interval>]
+                                 [--max-replica-lag <size|interval>] [--pause <interval>]
+                                a backlog in committed batches of <n> runs (each batch one purge in
+                                its own transaction, audited), waiting while a streaming replica is
+                                more than <size> (64MB) or <interval> (5s) behind (needs pg_monitor),
+                                sleeping <pause> between batches, stopping when nothing is left or
+                                after <max-duration>; as CALL mlflow_purge_deleted_in_batches(...)
   mlflow-purge [options] plan <experiment|run|deleted> ...   print the SQL it would run; change nothing
   mlflow-purge [options] setup [--grant-to <role>]            create the bookkeeping tables now
   mlflow-purge [options] check                                the preflight, as mlflow_purge_check(): slow
@@ -127,6 +135,7 @@ struct Command {
 	std::string conninfo;
 	std::string log_sql;
 	std::optional<std::string> grant_to;
+	std::optional<BatchOptions> batches; // deleted --batch-runs N
 };
 
 Command
@@ -174,6 +183,18 @@ Parse(int argc, char **argv) {
 			c.options.older_than = value("--older-than");
 		} else if (is("--max-runs")) {
 			c.options.max_runs = value("--max-runs");
+		} else if (is("--batch-runs")) {
+			c.batches = c.batches.value_or(BatchOptions {});
+			c.batches->batch_runs = value("--batch-runs");
+		} else if (is("--max-duration")) {
+			c.batches = c.batches.value_or(BatchOptions {});
+			c.batches->max_duration = value("--max-duration");
+		} else if (is("--max-replica-lag")) {
+			c.batches = c.batches.value_or(BatchOptions {});
+			c.batches->max_replica_lag = value("--max-replica-lag");
+		} else if (is("--pause")) {
+			c.batches = c.batches.value_or(BatchOptions {});
+			c.batches->pause = value("--pause");
 		} else if (is("--log-sql")) {
 			c.log_sql = value("--log-sql");
 		} else if (is("--grant-to")) {
@@ -245,6 +266,15 @@ Parse(int argc, char **argv) {
 	if (c.verb != "deleted" && (c.options.older_than || c.options.max_runs)) {
 		throw UsageError {"--older-than and --max-runs go with deleted"};
 	}
+	if (c.batches && (c.verb != "deleted" || c.plan)) {
+		throw UsageError {"--batch-runs, --max-duration, --max-replica-lag and --pause go with deleted"};
+	}
+	if (c.batches && c.batches->batch_runs.empty()) {
+		throw UsageError {"--max-duration, --max-replica-lag and --pause go with --batch-runs"};
+	}
+	if (c.batches && (c.options.max_runs || c.options.dry_run)) {
+		throw UsageError {"--batch-runs sets each batch's --max-runs, and a dry run has no batches (use --dry-run alone)"};
+	}
 	if (c.verb != "setup" && c.grant_to) {
 		throw UsageError {"--grant-to goes with setup"};
 	}
@@ -314,6 +344,9 @@ main(int argc, char **argv) {
 		} else if (command.plan) {
 			const PlannedProgram plan = runner.Plan(command.options);
 			std::fputs((command.json ? PlanJson(plan) : PlanText(plan)).c_str(), stdout);
+		} else if (command.batches) {
+			const BatchesOutcome outcome = RunInBatches(*session, runner, command.options, *command.batches, on_notice);
+			std::fputs((command.json ? OutcomeJson(outcome.total, notices) : PsqlTable(outcome.total.rows)).c_str(), stdout);
 		} else {
 			const PurgeOutcome outcome = runner.Run(command.options);
 			std::fputs((command.json ? OutcomeJson(outcome, notices) : PsqlTable(outcome.rows)).c_str(), stdout);

@@ -136,20 +136,27 @@ void
 write_audit_row(const AuditCall *call, const MpProgram *program, const int64 *counts, const PurgeOutcome *outcome,
 				TimestampTz started_at)
 {
+	const char **tables = (const char **) palloc(sizeof(char *) * (program->ntables + 1));
+
+	for (int i = 0; i < program->ntables; i++)
+		tables[i] = program->text + program->tables[i];
+	write_audit_row_from(call, tables, counts, program->ntables, program->dry_run != 0, outcome, started_at);
+}
+
+void
+write_audit_row_from(const AuditCall *call, const char *const *tables, const int64 *counts, int ntables, bool dry_run,
+					 const PurgeOutcome *outcome, TimestampTz started_at)
+{
 	Oid			types[14] = {TIMESTAMPTZOID, NAMEOID, NAMEOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID, NAMEOID,
 							 BOOLOID, TEXTARRAYOID, INT8ARRAYOID, INT8OID, INT8OID, FLOAT8OID, INT8OID};
 	Datum		values[14];
 	bool		with_skipped = audit_counts_skipped();
-	const char **tables = (const char **) palloc(sizeof(char *) * (program->ntables + 1));
-	Datum	   *count_datums = (Datum *) palloc(sizeof(Datum) * (program->ntables + 1));
+	Datum	   *count_datums = (Datum *) palloc(sizeof(Datum) * (ntables + 1));
 	OwnerIdentity identity;
 	int			rc;
 
-	for (int i = 0; i < program->ntables; i++)
-	{
-		tables[i] = program->text + program->tables[i];
+	for (int i = 0; i < ntables; i++)
 		count_datums[i] = Int64GetDatum(counts[i]);
-	}
 	values[0] = TimestampTzGetDatum(started_at);
 	values[1] = DirectFunctionCall1(namein, CStringGetDatum(GetUserNameFromId(GetUserId(), false)));
 	values[2] = DirectFunctionCall1(namein, CStringGetDatum(GetUserNameFromId(GetSessionUserId(), false)));
@@ -157,9 +164,9 @@ write_audit_row(const AuditCall *call, const MpProgram *program, const int64 *co
 	values[4] = text_array(call->names, call->nargs);
 	values[5] = text_array(call->values, call->nargs);
 	values[6] = DirectFunctionCall1(namein, CStringGetDatum(outcome->schema));
-	values[7] = BoolGetDatum(program->dry_run != 0);
-	values[8] = text_array(tables, program->ntables);
-	values[9] = PointerGetDatum(construct_array(count_datums, program->ntables, INT8OID, 8, FLOAT8PASSBYVAL,
+	values[7] = BoolGetDatum(dry_run);
+	values[8] = text_array(tables, ntables);
+	values[9] = PointerGetDatum(construct_array(count_datums, ntables, INT8OID, 8, FLOAT8PASSBYVAL,
 												TYPALIGN_DOUBLE));
 	values[10] = Int64GetDatum(outcome->total_rows);
 	values[11] = Int64GetDatum(outcome->artifacts_queued);

@@ -25,7 +25,7 @@ const char *mlflow_purge_schema(void);
 extern bool mlflow_purge_progress_setting;
 
 /* What the audit log records about a call besides its counts: the function and its arguments. */
-#define AUDIT_MAX_ARGS 4
+#define AUDIT_MAX_ARGS 10
 typedef struct AuditCall {
 	const char *function;
 	int			nargs;
@@ -75,6 +75,20 @@ bool bookkeeping_installed(void);
 int64 queue_artifacts(const char *schema, Datum entity_types, Datum entity_ids, Datum locations);
 void write_audit_row(const AuditCall *call, const MpProgram *program, const int64 *counts,
 					 const PurgeOutcome *outcome, TimestampTz started_at);
+
+/* bookkeeping.cpp: an audit row from plain figures (the batched procedure's summary row). */
+void write_audit_row_from(const AuditCall *call, const char *const *tables, const int64 *counts, int ntables,
+						  bool dry_run, const PurgeOutcome *outcome, TimestampTz started_at);
+
+/* progress.cpp: what the purge is doing, in pg_stat_activity.query of this backend. */
+void progress_set_batch(int batch);
+void progress_table(const char *table, int64 rows_so_far);
+void progress_state(const char *what);
+void progress_done(void);
+void progress_end_batches(void);
+
+/* batches.cpp: the figures of the last purge call of this backend, for the batch loop. */
+void batches_note_outcome(const PurgeOutcome *outcome);
 
 /* privileges.cpp: refuses, naming every table, when the caller lacks a privilege the program needs. */
 void check_table_privileges(const MpProgram *program, Oid namespace_oid);

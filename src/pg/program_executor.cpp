@@ -262,6 +262,8 @@ execute_purge_program(const MpProgram *program, PurgeBindings *bindings, int64 *
 			raise_status(status);
 		if (!directive.run)
 			continue;
+		if (step->kind == MP_STEP_DELETE || step->kind == MP_STEP_COUNT)
+			progress_table(program->text + program->tables[step->table_index], run.total_rows);
 		run_and_read(program, step, &directive, bindings, &result);
 		if (mp_step_verdict(program, &run, i, &result, verdict) == MP_ACT_CHECK_VANISHED)
 		{
@@ -279,6 +281,7 @@ execute_purge_program(const MpProgram *program, PurgeBindings *bindings, int64 *
 		if (stop)
 			break;
 	}
+	progress_done();
 	outcome->total_rows = run.total_rows;
 	outcome->artifacts_queued = run.artifacts_queued;
 	outcome->targets_skipped = run.targets_skipped;

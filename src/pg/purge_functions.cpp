@@ -225,6 +225,7 @@ run_purge(FunctionCallInfo fcinfo, MpRequest *request, PurgeBindings *bindings, 
 				 errdetail_internal("%s", read_only_reason())));
 	else if (bookkeeping_installed())
 		write_audit_row(&call, program, counts, &outcome, started_at);
+	batches_note_outcome(&outcome);
 
 	SPI_finish();
 

@@ -11,8 +11,8 @@ role). The database owner owns `public` and may create schemas of any name, so i
     signatures of the extension's functions, and the untyped-literal winners.
 Every planted function writes a marker row (who ran it) and returns a plausible result.
 
-Then every call in the ```sql blocks of README.md, CONTRIBUTING.md and docs/*.md is taken
-mechanically and
+Then every call (SELECT and CALL) in the ```sql blocks of README.md, CONTRIBUTING.md and docs/*.md
+is taken mechanically and
   - checked: schema-qualified, and no untyped literal or bare NULL as an argument; the only
     unqualified call allowed is the short form `SELECT mlflow_purge_deleted();` for a person at
     psql. A new call written any other way fails this test;
@@ -238,6 +238,12 @@ def setup():
               "CREATE FUNCTION public.mlflow_purge_run(run_id varchar) " + purge % "public.mlflow_purge_run(varchar)",
               "CREATE FUNCTION public.mlflow_purge_experiment(experiment_id bigint, dry_run boolean) " +
               purge % "public.mlflow_purge_experiment(bigint, boolean)"]
+    # The batched procedure (issue 16): CALL resolves procedures as SELECT resolves functions.
+    procedure = "LANGUAGE plpgsql AS $f$BEGIN INSERT INTO public.hijack_marker VALUES ('%s', current_user); END$f$"
+    batches = ["", "older_than interval, batch_runs integer, max_duration interval, max_replica_lag_bytes bigint, "
+                   "max_replica_lag_time interval, pause interval, model_versions text"]
+    plants.append("CREATE PROCEDURE public.mlflow_purge_deleted_in_batches(older_than text, batch_runs integer, "
+                  "max_duration text, pause text) " + procedure % "public.mlflow_purge_deleted_in_batches(text, ...)")
     for role in (SUPERUSER, PURGER):
         schema = '"%s"' % role
         plants += ["CREATE SCHEMA %s" % schema, "GRANT USAGE ON SCHEMA %s TO PUBLIC" % schema]
@@ -245,6 +251,9 @@ def setup():
             for form in forms:
                 body = (check if name == "mlflow_purge_check" else purge) % ("%s.%s(%s)" % (role, name, form))
                 plants.append("CREATE FUNCTION %s.%s(%s) %s" % (schema, name, form, body))
+        for form in batches:
+            plants.append("CREATE PROCEDURE %s.mlflow_purge_deleted_in_batches(%s) %s"
+                          % (schema, form, procedure % ("%s.mlflow_purge_deleted_in_batches(%s)" % (role, form))))
     for p in plants:
         psql(p, user=OWNER, check=True)
     return len(plants)

@@ -9,10 +9,13 @@
   purge_race     two and three concurrent purges (mlflow_purge_deleted from a schedule with
                  max_runs, and mlflow_purge_experiment by hand): no deadlock, no double count,
                  and together exactly what one mlflow_purge_deleted() purges on an identical copy
-                 (same checksum over every MLflow table, same summed counts per table).
+                 (same checksum over every MLflow table, same summed counts per table). One race
+                 adds CALL mlflow_purge_deleted_in_batches (issue 16), whose counts are its
+                 summary audit row's.
   writer         an MLflow-like writer (creating runs, logging metrics/params/tags to active
                  runs, soft-deleting and restoring) running during a loop of purges: no error
-                 except on entities that were really purged, nothing of a live entity lost.
+                 except on entities that were really purged, nothing of a live entity lost; once
+                 with mlflow_purge_deleted(max_runs => 3), once with the batched procedure.
   isolation      a purge under REPEATABLE READ and SERIALIZABLE: fine on an unchanged target;
                  40001 when the target changed after the snapshot; nothing changed.
 
@@ -324,6 +327,19 @@ def purge_race(db_conc, db_single, workers, rounds_seed):
             if not sum(counts.values()):
                 return
 
+    def batched(batch_runs):
+        c = rc.connect(db_conc).cursor()
+        barrier.wait()
+        try:
+            c.execute("SET client_min_messages = warning")
+            c.execute("CALL public.mlflow_purge_deleted_in_batches(batch_runs => %s)", (batch_runs,))
+            # the summary row: the sums of its batches (only one batched worker per race)
+            c.execute("SELECT table_counts FROM mlflow_purge.audit_log "
+                      "WHERE function_name = 'mlflow_purge_deleted_in_batches' ORDER BY id DESC LIMIT 1")
+            add({t: int(n) for t, n in c.fetchone()[0].items()})
+        except psycopg2.Error as e:
+            errors.append("mlflow_purge_deleted_in_batches: %s %s" % (e.pgcode, e.pgerror))
+
     def manual():
         c = rc.connect(db_conc).cursor()
         barrier.wait()
@@ -334,15 +350,17 @@ def purge_race(db_conc, db_single, workers, rounds_seed):
                 if ex.pgcode != "P0002":  # purged by the schedule before this call resolved it
                     errors.append("mlflow_purge_experiment(%s): %s %s" % (e, ex.pgcode, ex.pgerror))
 
-    jobs = [Async(lambda m=m: scheduled(m)) if k == "deleted" else Async(manual) for k, m in workers]
+    jobs = [Async(lambda m=m: scheduled(m)) if k == "deleted" else Async(lambda m=m: batched(m)) if k == "batches"
+            else Async(manual) for k, m in workers]
     for j in jobs:
         _, exc = j.join(120)
         if exc:
             errors.append(repr(exc))
     # whatever SKIP LOCKED left to a later call: one more scheduled call, counted too
     add(purge(admin, "SELECT * FROM mlflow_purge_deleted()"))
-    name = " + ".join("%s(max_runs=%s)" % ("mlflow_purge_deleted", m) if k == "deleted" else "mlflow_purge_experiment by hand"
-                      for k, m in workers)
+    name = " + ".join("%s(max_runs=%s)" % ("mlflow_purge_deleted", m) if k == "deleted" else
+                      "mlflow_purge_deleted_in_batches(batch_runs=%s)" % m if k == "batches" else
+                      "mlflow_purge_experiment by hand" for k, m in workers)
     if errors:
         fail("%s: errors: %s" % (name, errors[:3]))
     diff = {t: (totals.get(t, 0), expected.get(t, 0)) for t in set(totals) | set(expected)
@@ -358,7 +376,7 @@ def purge_race(db_conc, db_single, workers, rounds_seed):
 
 
 # ---- an MLflow-like writer during a loop of purges ---------------------------------------------
-def writer_scenario(db, seconds=6.0, seed=3):
+def writer_scenario(db, seconds=6.0, seed=3, batched=False):
     rng = random.Random(seed)
     admin = rc.connect(db).cursor()
     admin.execute("SELECT experiment_id FROM experiments WHERE lifecycle_stage = 'active' AND experiment_id <> 0")
@@ -462,9 +480,16 @@ def writer_scenario(db, seconds=6.0, seed=3):
         c = rc.connect(db).cursor()
         while not stop.is_set():
             try:
-                counts = purge(c, "SELECT * FROM mlflow_purge_deleted(max_runs => 3)")
+                if batched:
+                    c.execute("SET client_min_messages = warning")
+                    c.execute("CALL public.mlflow_purge_deleted_in_batches(batch_runs => 3)")
+                    c.execute("SELECT total_rows FROM mlflow_purge.audit_log "
+                              "WHERE function_name = 'mlflow_purge_deleted_in_batches' ORDER BY id DESC LIMIT 1")
+                    rows = c.fetchone()[0]
+                else:
+                    rows = sum(purge(c, "SELECT * FROM mlflow_purge_deleted(max_runs => 3)").values())
                 stats["purge_calls"] += 1
-                stats["purged_rows"] += sum(counts.values())
+                stats["purged_rows"] += rows
             except psycopg2.Error as e:
                 errors.append("purge error: %s %s" % (e.pgcode, e.pgerror))
                 return
@@ -494,9 +519,9 @@ def writer_scenario(db, seconds=6.0, seed=3):
     if lost:
         fail("writer during purges: live runs lost rows: %s" % lost[:3])
     if not errors and not lost:
-        ok("writer during a loop of purges: %d writer operations, %d purge calls (%d rows), %d writer errors, all on "
+        ok("writer during a loop of %s: %d writer operations, %d purge calls (%d rows), %d writer errors, all on "
            "really purged runs; every live run has every row it logged" % (
-               stats["ops"], stats["purge_calls"], stats["purged_rows"], stats["writer_errors_on_purged"]))
+               "batched procedures" if batched else "purges", stats["ops"], stats["purge_calls"], stats["purged_rows"], stats["writer_errors_on_purged"]))
 
 
 # ---- isolation levels --------------------------------------------------------------------------
@@ -565,7 +590,8 @@ def main():
             for rnd in range(args.rounds):
                 for workers in ([("deleted", 4), ("by_hand", None)],
                                 [("deleted", 3), ("deleted", 5), ("by_hand", None)],
-                                [("deleted", 2), ("deleted", 7)]):
+                                [("deleted", 2), ("deleted", 7)],
+                                [("batches", 2), ("deleted", 3), ("by_hand", None)]):
                     made.append(clone("rel_conc_a_%d" % os.getpid()))
                     made.append(clone("rel_conc_b_%d" % os.getpid()))
                     purge_race(made[-2], made[-1], workers, rnd)
@@ -574,6 +600,8 @@ def main():
         if args.only in (None, "writer"):
             made.append(clone("rel_conc_writer_%d" % os.getpid()))
             writer_scenario(made[-1])
+            made.append(clone("rel_conc_writer_b_%d" % os.getpid()))
+            writer_scenario(made[-1], batched=True)
         if args.only in (None, "isolation"):
             made.append(clone("rel_conc_iso_%d" % os.getpid()))
             isolation(made[-1])

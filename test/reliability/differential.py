@@ -20,8 +20,17 @@ Each trial runs in one transaction (each call under a savepoint) and is rolled b
 trials of a schema share one scratch database. A failing trial prints its seed, the replay
 command, and the smallest reproducing sequence of statements (greedy shrinking).
 
-  differential.py [--trials N] [--seed S] [--schemas 1.30.1,...] [--trial-seed X]
-  RELIABILITY_LONG=1 ... : 500 trials per schema (default 50)
+Batched mode (issue 16): --batched-trials more trials per schema end with
+CALL mlflow_purge_deleted_in_batches(older_than, batch_runs, model_versions) instead of the calls:
+the generated database and its soft deletes and restores are committed (in a fresh scratch
+database per trial), the procedure commits batch after batch, and the oracle's prediction for one
+unlimited mlflow_purge_deleted(older_than) must hold exactly at the end (every table, by key; SET
+NULL; no orphan), with one audit row per batch (max_runs = batch_runs) and a summary row whose
+total is the rows removed. Where one call would be refused (a guarded scorer: 2BP01), the batches
+before the refused one stay committed: then nothing outside the predicted set may be gone.
+
+  differential.py [--trials N] [--batched-trials N] [--seed S] [--schemas 1.30.1,...] [--trial-seed X [--batched]]
+  RELIABILITY_LONG=1 ... : 500 trials per schema (default 50), 50 batched (default 5)
 """
 import argparse
 import os
@@ -508,6 +517,11 @@ class Generator:
                                                           model_versions=rng.choice(["keep", "delete"]))))
         return ops
 
+    def batches_call(self):
+        rng = self.rng
+        older = rng.choice([None, None, "%d days" % rng.randint(0, 60), "%d hours" % (24 * rng.randint(1, 40) + 12)])
+        return ("batches", dict(older_than=older, batch_runs=rng.randint(1, 4), model_versions=rng.choice(["keep", "delete"])))
+
     def age(self):
         r = self.rng.random()
         return None if r < 0.12 else self.now_ms - int((self.rng.randint(0, 60) + 0.5) * DAY_MS)
@@ -687,10 +701,11 @@ def stat(key, n=1):
 
 
 class Trial:
-    def __init__(self, conn, version, seed, tables):
+    def __init__(self, conn, version, seed, tables, batched=False):
         self.conn, self.version, self.seed, self.tables = conn, version, seed, tables
         self.cur = conn.cursor()
         self.checks = 0
+        self.batched = batched
 
     def run(self, ops=None, stop=None):
         """Runs the trial; returns None or (index of the failing op, message, statements)."""
@@ -714,6 +729,8 @@ class Trial:
             except Failure as f:
                 return (-1, str(f), [])
             all_ops = g.ops() if ops is None else ops
+            if self.batched and ops is None:
+                all_ops = [op for op in all_ops if op[0] == "mut"] + [g.batches_call()]
             self.ops = all_ops
             log = []
             for i, op in enumerate(all_ops):
@@ -725,6 +742,15 @@ class Trial:
                         cur.execute(s, p)
                         log.append(cur.mogrify(s, p).decode())
                     continue
+                if op[0] == "batches":
+                    cur.execute("COMMIT")  # the procedure commits: the trial's data must be there
+                    call = self.batches_sql(op[1])
+                    log.append(call)
+                    try:
+                        self.check_batches(w, op[1], call, has_ws, has_times)
+                    except Failure as f:
+                        return (i, str(f), log)
+                    continue
                 _, fn, a = op
                 call = self.call_sql(fn, a)
                 log.append(call)
@@ -734,7 +760,8 @@ class Trial:
                     return (i, str(f), log)
             return None
         finally:
-            cur.execute("ROLLBACK")
+            if self.conn.get_transaction_status() != psycopg2.extensions.TRANSACTION_STATUS_IDLE:
+                cur.execute("ROLLBACK")
 
     def call_sql(self, fn, a):
         args = ", ".join("%s => %s" % (k, self.cur.mogrify("%s", (v,)).decode() +
@@ -743,6 +770,52 @@ class Trial:
                                         "::text" if k == "workspace" and v is None else ""))
                          for k, v in a.items())
         return "SELECT table_name, rows_deleted FROM %s(%s)" % (fn, args)
+
+    def batches_sql(self, a):
+        return ("CALL public.mlflow_purge_deleted_in_batches(older_than => %s::interval, batch_runs => %d, "
+                "model_versions => %s::text)" % (self.cur.mogrify("%s", (a["older_than"],)).decode(), a["batch_runs"],
+                                                 self.cur.mogrify("%s", (a["model_versions"],)).decode()))
+
+    def check_batches(self, w, a, call, has_ws, has_times):
+        """The procedure, outside any transaction block; the oracle of one unlimited call."""
+        cur = self.cur
+        one = dict(older_than=a["older_than"], max_runs=None, dry_run=False, model_versions=a["model_versions"])
+        p = predict(w, "mlflow_purge_deleted", one, has_ws, has_times)
+        gone = closure(w, p[1], p[2], a["model_versions"])[0] if p[0] == "ok" else set()
+        guarded = any(("scorer", g) in gone for g in w.guarded)
+        before = {t: len(v) for t, v in self.snapshot().items()}
+        cur.execute("SET client_min_messages = warning")
+        err = rc.sqlstate_of(lambda: cur.execute(call))[0]
+        cur.execute("RESET client_min_messages")
+        if p[0] == "error" or guarded:
+            expected = p[1] if p[0] == "error" else {"2BP01"}
+            if err not in expected:
+                raise Failure("%s: expected SQLSTATE %s, got %s" % (call, sorted(expected), err))
+            # Earlier batches committed: whatever is gone must be inside the predicted set.
+            snap = self.snapshot()
+            for (t, ident), owners in w.rows.items():
+                if t in self.idents and w.alive(owners) and not owners & gone and "|".join(ident) not in snap.get(t, ()):
+                    raise Failure("%s: refused with %s, and a row outside the deleted entities is gone: %s %s"
+                                  % (call, err, t, ident))
+            self.orphans(call)
+            stat("batched refused " + err)
+            return
+        if err is not None:
+            raise Failure("%s: expected success, got %s" % (call, err))
+        w.gone |= gone
+        snap = self.verify(w, call)
+        removed = sum(before.get(t, 0) - len(snap.get(t, ())) for t in self.idents)
+        cur.execute("SELECT count(*) FILTER (WHERE function_name = 'mlflow_purge_deleted' AND arguments->>'max_runs' = %s), "
+                    "count(*) FILTER (WHERE function_name = 'mlflow_purge_deleted'), "
+                    "sum(total_rows) FILTER (WHERE function_name = 'mlflow_purge_deleted_in_batches'), "
+                    "string_agg(arguments->>'stopped_by', ',') FILTER (WHERE function_name = 'mlflow_purge_deleted_in_batches') "
+                    "FROM mlflow_purge.audit_log", (str(a["batch_runs"]),))
+        per_batch, calls, summary, stopped = cur.fetchone()
+        if per_batch != calls or calls < 1 or summary != removed or stopped != "nothing left":
+            raise Failure("%s: audit: %s of %s batch rows with max_runs %s, summary total %s for %s rows removed, "
+                          "stopped by %s" % (call, per_batch, calls, a["batch_runs"], summary, removed, stopped))
+        stat("batched purges")
+        stat("batches", calls)
 
     def snapshot(self):
         parts = []
@@ -907,21 +980,51 @@ def shrink(conn, version, seed, tables, ops, fail_at):
     return ops, last
 
 
+def batched_trials(version, db, args, seed_rng):
+    """The batched mode: each trial commits, so each gets a fresh scratch database."""
+    if args.trial_seed is not None and not args.batched:
+        return False, 0, 0
+    seeds = [args.trial_seed] if args.trial_seed is not None else \
+        [seed_rng.getrandbits(48) for _ in range(args.batched_trials)]
+    checks = 0
+    for n, seed in enumerate(seeds):
+        rc.create_db(db, version)
+        conn = rc.connect(db)
+        try:
+            trial = Trial(conn, version, seed, rc.mlflow_tables(conn.cursor()), batched=True)
+            res = trial.run()
+            checks += trial.checks
+        finally:
+            conn.close()
+            rc.drop_db(db)
+        if res is not None:
+            print("FAIL: schema %s batched trial %d seed %d: %s" % (version, n, seed, res[1]))
+            print("  replay: test/reliability/differential.py --schemas %s --trial-seed %d --batched" % (version, seed))
+            for s in res[2]:
+                print("    " + s + ";")
+            return True, n + 1, checks
+    return False, len(seeds), checks
+
+
 def main():
     ap = argparse.ArgumentParser()
     long_mode = os.environ.get("RELIABILITY_LONG") == "1"
     ap.add_argument("--trials", type=int, default=500 if long_mode else 50)
     ap.add_argument("--seed", type=int, default=int(os.environ.get("RELIABILITY_SEED", "20240605")))
     ap.add_argument("--schemas", default=",".join(rc.SCHEMAS))
+    ap.add_argument("--batched-trials", type=int, default=50 if long_mode else 5)
     ap.add_argument("--trial-seed", type=int, help="replay one trial")
     ap.add_argument("--revisions", help="run on MLflow schema revisions instead (test/fixtures/mlflow/revisions): "
                                         "'all' or numbers, e.g. 01,17,69; 3 trials each (50 with RELIABILITY_LONG=1)")
+    ap.add_argument("--batched", action="store_true", help="the replayed trial is a batched one")
     args = ap.parse_args()
     if args.revisions:
         wanted = None if args.revisions == "all" else set(args.revisions.split(","))
         args.schemas = ",".join(f for n, f in rc.revisions() if wanted is None or n in wanted)
         if "--trials" not in sys.argv:
             args.trials = 50 if long_mode else 3
+        if "--batched-trials" not in sys.argv:
+            args.batched_trials = 0  # the batched procedure is proven on the four release schemas
     rc.require_server()
     total_trials = total_calls = 0
     failed = False
@@ -958,6 +1061,11 @@ def main():
             rc.drop_db(db)
         total_trials += len(seeds) if not failed else n + 1
         total_calls += calls
+        if not failed:
+            failed, n_batched, batched_calls = batched_trials(version, db, args, seed_rng)
+            total_trials += n_batched
+            total_calls += batched_calls
+            calls += batched_calls
         print("differential: MLflow %s: %d trials, %d checked states, %.1fs" % (version, n + 1, calls, time.time() - t0),
               flush=True)
         if failed and not args.revisions:

@@ -16,6 +16,9 @@ REGRESS_OPTS = --inputdir=. --outputdir=$(or $(REGRESS_OUTPUTDIR),.)
 PG_CONFIG ?= pg_config
 # The server's headers as system headers: their own unused parameters are not our warnings.
 PG_CPPFLAGS = -Isrc -isystem $(shell $(PG_CONFIG) --includedir-server)
+# The version 18's magic block records (src/pg/pg_compat.h): the control file's default_version.
+EXTVERSION := $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" mlflow_purge.control)
+PG_CPPFLAGS += -DMLFLOW_PURGE_VERSION='"$(EXTVERSION)"'
 PG_CXXFLAGS = -std=c++17 -Wno-register -Wall -Wextra -Wno-missing-field-initializers
 ifeq ($(ERROR_ON_WARNING),1)
 PG_CXXFLAGS += -Werror

@@ -12,6 +12,9 @@ OBJS = $(CORE_SRCS:.cpp=.o) $(GLUE_SRCS:.cpp=.o)
 # pg_regress: every sql/*.sql, in name order; expected output in expected/.
 REGRESS = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
 REGRESS_OPTS = --inputdir=. --outputdir=$(or $(REGRESS_OUTPUTDIR),.)
+# `make installcheck` runs against the server the PG* variables name (PGXS); the topics clone one
+# template database per MLflow schema, built first (needs a role that may create databases).
+REGRESS_PREP = regress-templates
 
 PG_CONFIG ?= pg_config
 # The server's headers as system headers: their own unused parameters are not our warnings.
@@ -60,6 +63,10 @@ $(DEBUG_MODULE): $(CORE_SRCS:.cpp=.o) src/pg/errors.o src/pg/debug_boundary.debu
 debug-module: $(DEBUG_MODULE)
 install-debug-module: $(DEBUG_MODULE)
 	$(INSTALL_SHLIB) $(DEBUG_MODULE) '$(DESTDIR)$(pkglibdir)/'
+
+.PHONY: regress-templates
+regress-templates:
+	PG_CONFIG='$(PG_CONFIG)' bash test/pg/make-templates.sh
 
 .PHONY: format lint
 format:

@@ -64,7 +64,7 @@ mkdir -p "$src"
 	(cd "$root" && git ls-files -z --cached --others --exclude-standard | while IFS= read -r -d '' f; do
 		[ -e "$f" ] && cp --parents -- "$f" "$src"; done)
 echo "package.debian: building the packages (dpkg-buildpackage -us -uc -b)"
-if ! (cd "$src" && nice dpkg-buildpackage -us -uc -b >"$work/build.log" 2>&1); then
+if ! (cd "$src" && DEB_BUILD_OPTIONS="parallel=$(nproc)" nice dpkg-buildpackage -us -uc -b >"$work/build.log" 2>&1); then
 	tail -60 "$work/build.log" >&2
 	fail "dpkg-buildpackage failed"
 fi

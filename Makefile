@@ -12,10 +12,16 @@ OBJS = $(CORE_SRCS:.cpp=.o) $(GLUE_SRCS:.cpp=.o)
 # pg_regress: every sql/*.sql, in name order; expected output in expected/.
 REGRESS = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
 REGRESS_OPTS = --inputdir=. --outputdir=$(or $(REGRESS_OUTPUTDIR),.)
+# `make installcheck` runs against the server the PG* variables name (PGXS); the topics clone one
+# template database per MLflow schema, built first (needs a role that may create databases).
+REGRESS_PREP = regress-templates
 
 PG_CONFIG ?= pg_config
 # The server's headers as system headers: their own unused parameters are not our warnings.
 PG_CPPFLAGS = -Isrc -isystem $(shell $(PG_CONFIG) --includedir-server)
+# The version 18's magic block records (src/pg/pg_compat.h): the control file's default_version.
+EXTVERSION := $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" mlflow_purge.control)
+PG_CPPFLAGS += -DMLFLOW_PURGE_VERSION='"$(EXTVERSION)"'
 PG_CXXFLAGS = -std=c++17 -Wno-register -Wall -Wextra -Wno-missing-field-initializers
 ifeq ($(ERROR_ON_WARNING),1)
 PG_CXXFLAGS += -Werror
@@ -57,6 +63,10 @@ $(DEBUG_MODULE): $(CORE_SRCS:.cpp=.o) src/pg/errors.o src/pg/debug_boundary.debu
 debug-module: $(DEBUG_MODULE)
 install-debug-module: $(DEBUG_MODULE)
 	$(INSTALL_SHLIB) $(DEBUG_MODULE) '$(DESTDIR)$(pkglibdir)/'
+
+.PHONY: regress-templates
+regress-templates:
+	PG_CONFIG='$(PG_CONFIG)' bash test/pg/make-templates.sh
 
 .PHONY: format lint
 format:

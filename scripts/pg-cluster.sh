@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# A throwaway PostgreSQL 15 cluster for the demo and the tests: unix socket only, in its own
-# directory, owned by a non-root user (initdb refuses root), with pg_cron preloaded.
+# A throwaway PostgreSQL cluster (of PG_CONFIG's version, 15 by default) for the demo and the
+# tests: unix socket only, in its own directory, owned by a non-root user (initdb refuses root),
+# with pg_cron preloaded where that server has it (Debian packages pg_cron for 15 only).
 #   scripts/pg-cluster.sh start DIR PORT     prints nothing; exports nothing (use PGHOST=DIR PGPORT=PORT)
 #   scripts/pg-cluster.sh stop DIR
 # PG_CLUSTER_CONF=FILE appends FILE's settings when the cluster is created (later lines win), for
@@ -12,6 +13,8 @@ dir=${2:?cluster directory}
 port=${3:-55432}
 pg_bin=$("${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}" --bindir)
 run_user=${PG_CLUSTER_USER:-postgres}
+preload=
+[ -f "$("${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}" --pkglibdir)/pg_cron.so" ] && preload=pg_cron
 
 # From /: the owner may not be allowed into the caller's directory (a 0700 checkout).
 as_owner() {
@@ -32,7 +35,7 @@ start)
 listen_addresses = ''
 unix_socket_directories = '$dir'
 port = $port
-shared_preload_libraries = 'pg_cron'
+shared_preload_libraries = '$preload'
 cron.database_name = 'postgres'
 cron.use_background_workers = on
 max_worker_processes = 16

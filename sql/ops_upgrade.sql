@@ -11,6 +11,10 @@ CREATE FUNCTION record_shape(label text) RETURNS void LANGUAGE sql AS $$
   SELECT label, pg_describe_object(d.classid, d.objid, d.objsubid)
     FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid
    WHERE e.extname = 'mlflow_purge' AND d.deptype = 'e'
+     -- 18 also records a table's row type and its array as members: the tables are listed
+     AND NOT EXISTS (SELECT FROM pg_type t LEFT JOIN pg_type elem ON elem.oid = t.typelem
+                      WHERE d.classid = 'pg_type'::regclass AND t.oid = d.objid
+                        AND (t.typrelid <> 0 OR elem.typrelid <> 0))
   UNION ALL
   SELECT label, format('function %s(%s) returns %s strict=%s secdef=%s volatile=%s config=%s acl=%s src=%s comment=%s',
                        p.proname, pg_get_function_arguments(p.oid), pg_get_function_result(p.oid), p.proisstrict,
@@ -27,6 +31,7 @@ CREATE FUNCTION record_shape(label text) RETURNS void LANGUAGE sql AS $$
   UNION ALL
   SELECT label, format('constraint %s %s', con.conname, pg_get_constraintdef(con.oid))
     FROM pg_constraint con JOIN pg_namespace n ON n.oid = con.connamespace AND n.nspname = 'mlflow_purge'
+   WHERE con.contype <> 'n' -- 18 keeps NOT NULL as constraints too: the columns' notnull= says it
   UNION ALL
   SELECT label, format('index %s', pg_get_indexdef(i.indexrelid))
     FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid

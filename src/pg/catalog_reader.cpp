@@ -135,7 +135,7 @@ static int16 *
 constraint_attnums(HeapTuple tuple, TupleDesc desc, AttrNumber column, int *count)
 {
 	bool		isnull;
-	Datum		datum = heap_getattr(tuple, column, desc, &isnull);
+	Datum		datum = mp_catalog_getattr(tuple, column, desc, &isnull);
 	ArrayType  *array;
 
 	if (isnull)

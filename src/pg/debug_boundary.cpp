@@ -16,7 +16,7 @@
 #ifdef MLFLOW_PURGE_DEBUG_DOOR
 
 extern "C" {
-PG_MODULE_MAGIC;
+MP_MODULE_MAGIC("mlflow_purge_debug");
 PG_FUNCTION_INFO_V1(mlflow_purge_debug_throw);
 }
 

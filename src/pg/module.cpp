@@ -9,7 +9,7 @@ extern "C" {
 }
 
 extern "C" {
-PG_MODULE_MAGIC;
+MP_MODULE_MAGIC("mlflow_purge");
 
 void _PG_init(void);
 }
@@ -84,7 +84,7 @@ check_schema_setting(char **newval, void **extra, GucSource source)
 extern "C" void
 _PG_init(void)
 {
-	const char *pending = GetConfigOption("mlflow_purge.schema", true, false);
+	const char *pending = mp_placeholder_value("mlflow_purge.schema");
 	char	   *requested = pending ? MemoryContextStrdup(TopMemoryContext, pending) : NULL;
 
 	DefineCustomStringVariable("mlflow_purge.schema",

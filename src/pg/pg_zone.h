@@ -15,6 +15,8 @@ extern "C" {
 #include "utils/timestamp.h"
 }
 
+#include "pg/pg_compat.h"
+
 #include "core/door.h"
 
 /* GUC mlflow_purge.schema: the schema holding MLflow's tables. */
@@ -58,7 +60,7 @@ void read_declared_links(MpCatalog *catalog);
 
 /* errors.cpp */
 int sqlstate_for_status(int status_kind);
-void raise_status(const MpStatus *status) pg_attribute_noreturn();
+MP_NORETURN void raise_status(const MpStatus *status);
 void raise_program_message(int elevel, const MpProgram *program, const MpMessage *message, int64 count,
                            const char *sample);
 

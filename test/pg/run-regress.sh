@@ -5,9 +5,9 @@
 #   PGHOST=/var/run/postgresql PGPORT=5432 PGUSER=postgres test/pg/run-regress.sh [test ...]
 #
 # 1. checks that the server named by the libpq environment answers (fails, never skips);
-# 2. rebuilds the template databases (test/pg/make-templates.sh);
-# 3. runs `make installcheck` from the repository root (PG_CONFIG passed through if set;
-#    optional arguments replace the test list, e.g. `run-regress.sh bad_input`).
+# 2. runs `make installcheck` from the repository root, which first rebuilds the template
+#    databases (test/pg/make-templates.sh) (PG_CONFIG passed through if set; optional arguments
+#    replace the test list, e.g. `run-regress.sh bad_input`).
 # Output (results/, regression.diffs, regression.out) goes to REGRESS_OUTPUTDIR, by default a
 # fresh directory under /tmp. Run as root, pg_regress runs as the OS user "postgres" (the
 # cluster's owner, so peer authentication works), reading the repository in place when that
@@ -33,10 +33,7 @@ if ! "$PSQL" -X -q -d postgres -Atc "SELECT 1 FROM pg_available_extensions WHERE
     exit 2
 fi
 
-# 2. Templates.
-"$here/make-templates.sh"
-
-# 3. pg_regress through PGXS.
+# 2. Templates and pg_regress through PGXS.
 outdir=${REGRESS_OUTPUTDIR:-$(mktemp -d /tmp/mlflow_purge_regress.XXXXXX)}
 mkdir -p "$outdir"
 
@@ -48,10 +45,13 @@ run=()
 workdir="$root"
 if [ "$(id -u)" = 0 ] && id postgres >/dev/null 2>&1; then
     chown -R postgres: "$outdir"
-    if ! runuser -u postgres -- test -r "$root/Makefile" -a -r "$root/sql" -a -x "$root/sql" -a -r "$root/expected" -a -x "$root/expected"; then
+    if ! runuser -u postgres -- test -r "$root/Makefile" -a -r "$root/sql" -a -x "$root/sql" -a -r "$root/expected" -a -x "$root/expected" -a -r "$root/test/fixtures/mlflow" -a -x "$root/test/fixtures/mlflow"; then
         # The postgres user cannot read the checkout (e.g. under /root): run from a copy.
         workdir=$(mktemp -d /tmp/mlflow_purge_src.XXXXXX)
         cp -r "$root/Makefile" "$root/mlflow_purge.control" "$root/sql" "$root/expected" "$workdir/"
+        mkdir -p "$workdir/test/fixtures"
+        cp -r "$root/test/pg" "$workdir/test/"
+        cp -r "$root/test/fixtures/mlflow" "$workdir/test/fixtures/"
         cp "$root"/mlflow_purge--*.sql "$workdir/" 2>/dev/null || true
         chown -R postgres: "$workdir"
     fi

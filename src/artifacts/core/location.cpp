@@ -1,4 +1,4 @@
-#include "core/location.hpp"
+#include "artifacts/core/location.hpp"
 
 #include <algorithm>
 #include <cctype>

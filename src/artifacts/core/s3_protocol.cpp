@@ -1,4 +1,4 @@
-#include "core/s3_protocol.hpp"
+#include "artifacts/core/s3_protocol.hpp"
 
 #include <algorithm>
 #include <cctype>

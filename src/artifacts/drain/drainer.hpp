@@ -3,10 +3,10 @@
 // its store, record the result; until nothing is due.
 #pragma once
 
-#include "adapters/artifact_store.hpp"
-#include "adapters/outbox.hpp"
-#include "core/options.hpp"
-#include "core/report.hpp"
+#include "artifacts/adapters/artifact_store.hpp"
+#include "artifacts/adapters/outbox.hpp"
+#include "artifacts/core/options.hpp"
+#include "artifacts/core/report.hpp"
 
 #include <atomic>
 #include <functional>

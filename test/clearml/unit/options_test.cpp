@@ -1,9 +1,9 @@
 #include <gtest/gtest.h>
 
-#include "core/options.h"
-#include "core/tenant_id.h"
+#include "clearml/core/options.hpp"
+#include "clearml/core/tenant_id.hpp"
 
-namespace clearml_purge {
+namespace mlflow_purge::clearml {
 
 namespace {
 const std::string kId = "0123456789abcdef0123456789abcdef";
@@ -219,4 +219,4 @@ TEST(Options, the_manifest_lives_in_the_state_directory) {
   EXPECT_EQ(parse({"-t", kId, "--skip-fileserver", "--state-dir", ""}).action, CommandLine::Action::error);
 }
 
-}  // namespace clearml_purge
+}  // namespace mlflow_purge::clearml

@@ -8,7 +8,7 @@ namespace mlflow_purge::clearml {
 namespace {
 const std::string kId = "0123456789abcdef0123456789abcdef";
 
-CommandLine parse(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
+CommandLine parse(const std::vector<std::string> &args, const std::map<std::string, std::string> &env = {}) {
   return parse_command_line(args, env);
 }
 }  // namespace

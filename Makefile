@@ -68,9 +68,14 @@ install-debug-module: $(DEBUG_MODULE)
 regress-templates:
 	PG_CONFIG='$(PG_CONFIG)' bash test/pg/make-templates.sh
 
-.PHONY: format lint
-format:
-	clang-format -i src/core/*.cpp src/core/*.hpp src/core/*.h src/pg/*.cpp src/pg/*.h test/unit/*.cpp test/unit/*.hpp
 
+# Every C++ folder: clang-format (.clang-format; src/pg/.clang-format) and clang-tidy (.clang-tidy,
+# with the CMake build's compile_commands.json from BUILD_DIR). Both run as ctests too
+# (project.unit.format, project.unit.lint).
+.PHONY: format format-check lint
+format:
+	bash scripts/format.sh
+format-check:
+	bash scripts/format.sh --check
 lint:
-	clang-tidy -p build src/core/*.cpp -- -std=c++17 -Isrc
+	PG_CONFIG='$(PG_CONFIG)' bash scripts/lint.sh $(or $(BUILD_DIR),build)

@@ -11,6 +11,7 @@ packages=(
   libmongoc-dev libbson-dev libcurl4-openssl-dev libssl-dev nlohmann-json3-dev
   python3 python3-psycopg2
   debhelper postgresql-server-dev-all help2man
+  clang-format clang-tidy
 )
 # The machine image ships Node.js with npm; Debian's own packages only when neither is there.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)

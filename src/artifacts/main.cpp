@@ -1,14 +1,14 @@
 // mlflow-purge-artifacts: deletes from storage the artifact locations the mlflow_purge
 // extension queued in mlflow_purge.artifact_outbox (see docs/mlflow-purge-artifacts.md).
-#include "adapters/environment.hpp"
-#include "adapters/http_client.hpp"
-#include "adapters/local_store.hpp"
-#include "adapters/mlflow_artifacts_store.hpp"
-#include "adapters/outbox.hpp"
-#include "adapters/s3_store.hpp"
-#include "core/options.hpp"
-#include "core/report.hpp"
-#include "drain/drainer.hpp"
+#include "artifacts/adapters/environment.hpp"
+#include "artifacts/adapters/http_client.hpp"
+#include "artifacts/adapters/local_store.hpp"
+#include "artifacts/adapters/mlflow_artifacts_store.hpp"
+#include "artifacts/adapters/outbox.hpp"
+#include "artifacts/adapters/s3_store.hpp"
+#include "artifacts/core/options.hpp"
+#include "artifacts/core/report.hpp"
+#include "artifacts/drain/drainer.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -18,8 +18,8 @@
 #include <thread>
 #include <unistd.h>
 
-#ifndef MLFLOW_PURGE_ARTIFACTS_VERSION
-#define MLFLOW_PURGE_ARTIFACTS_VERSION "unknown"
+#ifndef MLFLOW_PURGE_VERSION
+#error "MLFLOW_PURGE_VERSION: set by CMake from mlflow_purge.control, the one version of the project"
 #endif
 
 using namespace mlflow_purge::artifacts;
@@ -102,7 +102,7 @@ main(int argc, char **argv) {
 		return 0;
 	}
 	if (options.version) {
-		std::cout << "mlflow-purge-artifacts " << MLFLOW_PURGE_ARTIFACTS_VERSION << "\n";
+		std::cout << "mlflow-purge-artifacts " << MLFLOW_PURGE_VERSION << "\n";
 		return 0;
 	}
 	if (ConninfoHasPassword(options.conninfo)) {

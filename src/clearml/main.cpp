@@ -7,27 +7,27 @@
 
 #include <nlohmann/json.hpp>
 
-#include "adapters/backend_error.h"
-#include "adapters/elastic_index_store.h"
-#include "adapters/http_file_store.h"
-#include "adapters/manifest_file.h"
-#include "adapters/mongo_document_store.h"
-#include "adapters/path_file_store.h"
-#include "adapters/redis_key_store.h"
-#include "core/exit_codes.h"
-#include "core/options.h"
-#include "core/refusals.h"
-#include "core/render.h"
-#include "core/result_document.h"
-#include "purge/progress.h"
-#include "purge/tenant_purge.h"
-#include "purge/tenant_survey.h"
+#include "clearml/adapters/backend_error.hpp"
+#include "clearml/adapters/elastic_index_store.hpp"
+#include "clearml/adapters/http_file_store.hpp"
+#include "clearml/adapters/manifest_file.hpp"
+#include "clearml/adapters/mongo_document_store.hpp"
+#include "clearml/adapters/path_file_store.hpp"
+#include "clearml/adapters/redis_key_store.hpp"
+#include "clearml/core/exit_codes.hpp"
+#include "clearml/core/options.hpp"
+#include "clearml/core/refusals.hpp"
+#include "clearml/core/render.hpp"
+#include "clearml/core/result_document.hpp"
+#include "clearml/purge/progress.hpp"
+#include "clearml/purge/tenant_purge.hpp"
+#include "clearml/purge/tenant_survey.hpp"
 
-#ifndef CLEARML_PURGE_VERSION
-#define CLEARML_PURGE_VERSION "unknown"
+#ifndef MLFLOW_PURGE_VERSION
+#error "MLFLOW_PURGE_VERSION: set by CMake from mlflow_purge.control, the one version of the project"
 #endif
 
-namespace cp = clearml_purge;
+namespace cp = mlflow_purge::clearml;
 
 namespace {
 
@@ -146,7 +146,7 @@ int main(int argc, char** argv) {
       std::cout << cp::help_text();
       return cp::to_int(cp::ExitCode::success);
     case cp::CommandLine::Action::version:
-      std::cout << "clearml-purge " << CLEARML_PURGE_VERSION << "\n";
+      std::cout << "clearml-purge " << MLFLOW_PURGE_VERSION << "\n";
       return cp::to_int(cp::ExitCode::success);
     case cp::CommandLine::Action::error:
       std::cerr << "clearml-purge: " << command.error << "\nTry 'clearml-purge --help'.\n";

@@ -26,7 +26,7 @@ enum class ErrorKind {
 
 class PurgeError : public std::runtime_error {
 public:
-	PurgeError(ErrorKind kind, std::string message, std::string detail = {}, std::string hint = {})
+	PurgeError(ErrorKind kind, const std::string &message, std::string detail = {}, std::string hint = {})
 	    : std::runtime_error(message), kind_(kind), detail_(std::move(detail)), hint_(std::move(hint)) {
 	}
 

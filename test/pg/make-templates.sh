@@ -8,8 +8,14 @@
 #      + test/pg/regress-helpers.sql              (schema "regress": oracle functions only)
 #
 # Connection: the standard libpq environment (PGHOST, PGPORT, PGUSER, ...); needs a role that
-# may create databases. Idempotent: existing templates are dropped and rebuilt. Templates use
-# encoding UTF8 and collation "C" so that ORDER BY on names is the same on every machine.
+# may create databases. Templates use encoding UTF8 and collation "C" so that ORDER BY on names
+# is the same on every machine.
+#
+# Up-to-date templates are kept, so running one pg_regress topic does not rebuild all four: each
+# template carries, as its database comment, the SHA-256 of the files it was built from (and of
+# this script); a template whose comment matches is left alone, any other is dropped and rebuilt.
+# MLFLOW_PURGE_REBUILD_TEMPLATES=1 rebuilds them all (the ctest fixture extension.regress.templates
+# does, once per ctest run). Arguments, if any, name the templates to build (e.g. mlflow_3_11).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -30,12 +36,34 @@ versions=(
     "3.11.2.dev0:mlflow_3_11"
 )
 
+if [ $# -gt 0 ]; then
+    wanted=()
+    for db in "$@"; do
+        match=
+        for pair in "${versions[@]}"; do
+            [ "${pair#*:}" = "$db" ] && match=$pair
+        done
+        [ -n "$match" ] || { echo "make-templates: unknown template $db" >&2; exit 2; }
+        wanted+=("$match")
+    done
+    versions=("${wanted[@]}")
+fi
+
 for pair in "${versions[@]}"; do
     version=${pair%%:*}
     db=${pair#*:}
     for f in "$fixtures/schema-$version.sql" "$fixtures/seed-$version.sql"; do
         [ -r "$f" ] || { echo "make-templates: missing $f" >&2; exit 1; }
     done
+
+    stamp="mlflow_purge regress template $(cat "$fixtures/schema-$version.sql" "$fixtures/seed-$version.sql" \
+        "$here/regress-helpers.sql" "${BASH_SOURCE[0]}" | sha256sum | cut -d' ' -f1)"
+    if [ "${MLFLOW_PURGE_REBUILD_TEMPLATES:-0}" != 1 ] &&
+       [ "$("${psql_cmd[@]}" -d postgres -Atc "SELECT shobj_description(oid, 'pg_database') FROM pg_database
+                                               WHERE datname = '$db' AND datistemplate")" = "$stamp" ]; then
+        echo "make-templates: $db up to date (MLflow $version)"
+        continue
+    fi
 
     # A template cannot be dropped while it is marked as one.
     "${psql_cmd[@]}" -d postgres <<SQL
@@ -51,6 +79,8 @@ SQL
         -f "$fixtures/seed-$version.sql" \
         -f "$here/regress-helpers.sql" >/dev/null
 
-    "${psql_cmd[@]}" -d postgres -c "ALTER DATABASE \"$db\" IS_TEMPLATE true"
+    # The stamp last: a build that failed half-way has none and is rebuilt next time.
+    "${psql_cmd[@]}" -d postgres -c "COMMENT ON DATABASE \"$db\" IS '$stamp'" \
+                                 -c "ALTER DATABASE \"$db\" IS_TEMPLATE true"
     echo "make-templates: $db ready (MLflow $version)"
 done

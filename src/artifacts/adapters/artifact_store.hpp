@@ -2,8 +2,8 @@
 // that is not there (any more) is a success with zero objects.
 #pragma once
 
-#include "core/artifact_roots.hpp"
-#include "core/location.hpp"
+#include "artifacts/core/artifact_roots.hpp"
+#include "artifacts/core/location.hpp"
 
 #include <cstdint>
 #include <optional>

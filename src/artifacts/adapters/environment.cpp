@@ -1,4 +1,4 @@
-#include "adapters/environment.hpp"
+#include "artifacts/adapters/environment.hpp"
 
 #include <cstdlib>
 

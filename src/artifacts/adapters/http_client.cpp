@@ -1,4 +1,4 @@
-#include "adapters/http_client.hpp"
+#include "artifacts/adapters/http_client.hpp"
 
 #include <curl/curl.h>
 

@@ -1,4 +1,4 @@
-#include "adapters/local_store.hpp"
+#include "artifacts/adapters/local_store.hpp"
 
 #include <cerrno>
 #include <climits>

@@ -6,7 +6,7 @@
 // and checked again on the directory actually opened for the delete.
 #pragma once
 
-#include "adapters/artifact_store.hpp"
+#include "artifacts/adapters/artifact_store.hpp"
 
 namespace mlflow_purge::artifacts {
 

@@ -8,7 +8,7 @@
 // MLFLOW_TRACKING_TOKEN (bearer) or MLFLOW_TRACKING_USERNAME / MLFLOW_TRACKING_PASSWORD (basic).
 #pragma once
 
-#include "adapters/artifact_store.hpp"
+#include "artifacts/adapters/artifact_store.hpp"
 
 #include <string>
 

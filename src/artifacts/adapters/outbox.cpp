@@ -1,4 +1,4 @@
-#include "adapters/outbox.hpp"
+#include "artifacts/adapters/outbox.hpp"
 
 #include "core/artifact_references.hpp"
 

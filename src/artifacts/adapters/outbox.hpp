@@ -3,7 +3,7 @@
 // UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED), each result one UPDATE.
 #pragma once
 
-#include "core/still_referenced.hpp"
+#include "artifacts/core/still_referenced.hpp"
 
 #include <cstdint>
 #include <map>

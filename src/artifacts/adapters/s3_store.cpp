@@ -1,8 +1,8 @@
-#include "adapters/s3_store.hpp"
+#include "artifacts/adapters/s3_store.hpp"
 
-#include "adapters/environment.hpp"
-#include "adapters/http_client.hpp"
-#include "core/s3_protocol.hpp"
+#include "artifacts/adapters/environment.hpp"
+#include "artifacts/adapters/http_client.hpp"
+#include "artifacts/core/s3_protocol.hpp"
 
 #include <openssl/evp.h>
 

@@ -6,7 +6,7 @@
 // go only to the configured endpoint or to those buckets' AWS hosts; redirects are not followed.
 #pragma once
 
-#include "adapters/artifact_store.hpp"
+#include "artifacts/adapters/artifact_store.hpp"
 
 #include <string>
 

@@ -1,4 +1,4 @@
-#include "core/artifact_roots.hpp"
+#include "artifacts/core/artifact_roots.hpp"
 
 namespace mlflow_purge::artifacts {
 namespace {

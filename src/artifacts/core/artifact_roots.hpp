@@ -4,7 +4,7 @@
 // handed in already resolved.
 #pragma once
 
-#include "core/location.hpp"
+#include "artifacts/core/location.hpp"
 
 #include <optional>
 #include <string>

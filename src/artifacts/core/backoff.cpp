@@ -1,4 +1,4 @@
-#include "core/backoff.hpp"
+#include "artifacts/core/backoff.hpp"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "core/location.hpp"
+#include "artifacts/core/location.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -292,8 +292,11 @@ ParseLocation(const std::string &uri) {
 	}
 
 	location.kind = StoreKind::Unsupported;
-	return Refused(std::move(location), "unsupported scheme '" + location.scheme +
-	                                        "': this program deletes local paths, file://, s3:// and mlflow-artifacts:/ locations");
+	// The message first: the order in which a call's arguments are evaluated is unspecified, and
+	// moving location into Refused() first would leave location.scheme empty.
+	std::string why = "unsupported scheme '" + location.scheme +
+	                  "': this program deletes local paths, file://, s3:// and mlflow-artifacts:/ locations";
+	return Refused(std::move(location), std::move(why));
 }
 
 std::string

@@ -1,4 +1,4 @@
-#include "core/options.hpp"
+#include "artifacts/core/options.hpp"
 
 #include <cctype>
 #include <type_traits>

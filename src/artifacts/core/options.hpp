@@ -1,7 +1,7 @@
 // The command line of mlflow-purge-artifacts, parsed without side effects.
 #pragma once
 
-#include "core/artifact_roots.hpp"
+#include "artifacts/core/artifact_roots.hpp"
 
 #include <cstdint>
 #include <optional>

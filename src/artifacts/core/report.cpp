@@ -1,4 +1,4 @@
-#include "core/report.hpp"
+#include "artifacts/core/report.hpp"
 
 #include <nlohmann/json.hpp>
 

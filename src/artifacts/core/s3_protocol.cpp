@@ -1,4 +1,4 @@
-#include "core/s3_protocol.hpp"
+#include "artifacts/core/s3_protocol.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -126,7 +126,7 @@ ErrorSummary(const std::string &xml) {
 		return {};
 	}
 	const std::string code = First(xml, "Code");
-	const std::string message = First(xml, "Message");
+	std::string message = First(xml, "Message"); // not const: returned by move
 	if (code.empty()) {
 		return message;
 	}

@@ -1,4 +1,4 @@
-#include "core/still_referenced.hpp"
+#include "artifacts/core/still_referenced.hpp"
 
 #include <algorithm>
 #include <cctype>

@@ -4,7 +4,7 @@
 // database returned.
 #pragma once
 
-#include "core/location.hpp"
+#include "artifacts/core/location.hpp"
 
 #include <functional>
 #include <optional>

@@ -1,10 +1,10 @@
-#include "drain/drainer.hpp"
+#include "artifacts/drain/drainer.hpp"
 
 #include "adapters/real_paths.hpp"
 #include "core/artifact_references.hpp"
-#include "core/backoff.hpp"
-#include "core/location.hpp"
-#include "core/still_referenced.hpp"
+#include "artifacts/core/backoff.hpp"
+#include "artifacts/core/location.hpp"
+#include "artifacts/core/still_referenced.hpp"
 
 #include <algorithm>
 

@@ -3,11 +3,11 @@
 // its store, record the result; until nothing is due.
 #pragma once
 
-#include "adapters/artifact_store.hpp"
-#include "adapters/real_paths.hpp"
-#include "adapters/outbox.hpp"
-#include "core/options.hpp"
-#include "core/report.hpp"
+#include "artifacts/adapters/artifact_store.hpp"
+#include "artifacts/adapters/outbox.hpp"
+#include "artifacts/adapters/real_paths.hpp"
+#include "artifacts/core/options.hpp"
+#include "artifacts/core/report.hpp"
 
 #include <atomic>
 #include <functional>

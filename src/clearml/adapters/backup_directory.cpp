@@ -1,4 +1,4 @@
-#include "adapters/backup_directory.h"
+#include "clearml/adapters/backup_directory.hpp"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -12,12 +12,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "adapters/manifest_file.h"
-#include "core/backup_layout.h"
+#include "clearml/adapters/manifest_file.hpp"
+#include "clearml/core/backup_layout.hpp"
 
 namespace fs = std::filesystem;
 
-namespace clearml_purge {
+namespace mlflow_purge::clearml {
 
 namespace {
 
@@ -194,4 +194,4 @@ void BackupJsonlFile::commit() {
   directory_.written_.files[name_] = entry_;
 }
 
-}  // namespace clearml_purge
+}  // namespace mlflow_purge::clearml

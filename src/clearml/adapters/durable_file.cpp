@@ -1,4 +1,4 @@
-#include "adapters/durable_file.h"
+#include "clearml/adapters/durable_file.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <stdexcept>
 
-namespace clearml_purge {
+namespace mlflow_purge::clearml {
 
 namespace {
 [[noreturn]] void fail(const std::string& what) { throw std::runtime_error(what + ": " + std::strerror(errno)); }
@@ -64,4 +64,4 @@ void fsync_directory(const std::string& dir) {
   if (rc != 0) fail("fsync " + dir);
 }
 
-}  // namespace clearml_purge
+}  // namespace mlflow_purge::clearml

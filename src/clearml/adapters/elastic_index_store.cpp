@@ -1,9 +1,9 @@
-#include "adapters/elastic_index_store.h"
+#include "clearml/adapters/elastic_index_store.hpp"
 
-#include "adapters/backend_error.h"
-#include "core/es_index_names.h"
+#include "clearml/adapters/backend_error.hpp"
+#include "clearml/core/es_index_names.hpp"
 
-namespace clearml_purge {
+namespace mlflow_purge::clearml {
 
 namespace {
 constexpr const char* kBackend = "elasticsearch";
@@ -118,4 +118,4 @@ void ElasticIndexStore::scroll(const std::string& index, const nlohmann::json& f
   }
 }
 
-}  // namespace clearml_purge
+}  // namespace mlflow_purge::clearml

@@ -1,13 +1,13 @@
-#include "adapters/http_client.h"
+#include "clearml/adapters/http_client.hpp"
 
 #include <curl/curl.h>
 
 #include <cctype>
 #include <memory>
 
-#include "adapters/backend_error.h"
+#include "clearml/adapters/backend_error.hpp"
 
-namespace clearml_purge {
+namespace mlflow_purge::clearml {
 
 namespace {
 size_t collect_body(char* data, size_t size, size_t count, void* user) {
@@ -110,4 +110,4 @@ std::string url_encode(const std::string& text) {
   return out;
 }
 
-}  // namespace clearml_purge
+}  // namespace mlflow_purge::clearml

@@ -1,11 +1,11 @@
-#include "adapters/http_file_store.h"
+#include "clearml/adapters/http_file_store.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include "adapters/backend_error.h"
-#include "core/path_guard.h"
+#include "clearml/adapters/backend_error.hpp"
+#include "clearml/core/path_guard.hpp"
 
-namespace clearml_purge {
+namespace mlflow_purge::clearml {
 
 namespace {
 constexpr const char* kBackend = "fileserver";
@@ -75,7 +75,7 @@ void HttpFileStore::remove(const FileSelection& selection, const std::vector<std
   std::vector<std::string> paths;
   for (const auto& target : targets) {
     const auto normal = normalize_relative_path(target);
-    if (!normal) throw GuardRefusal(kBackend, "'" + target + "': " + clearml_purge::describe(PathVerdict::traversal));
+    if (!normal) throw GuardRefusal(kBackend, "'" + target + "': " + mlflow_purge::clearml::describe(PathVerdict::traversal));
     // Only inside the tenant's own folders and never around a kept file, whatever a manifest says.
     if (!owning_folder(*normal, selection.own_folders())) {
       throw GuardRefusal(kBackend, "'" + target + "' is not inside the tenant's own folders");
@@ -111,4 +111,4 @@ void HttpFileStore::read_file(const std::string& path, const std::function<void(
   throw BackendError("fileserver", "the fileserver HTTP API cannot read " + path + " here (backups need --fileserver-path)");
 }
 
-}  // namespace clearml_purge
+}  // namespace mlflow_purge::clearml

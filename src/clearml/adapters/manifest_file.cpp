@@ -1,6 +1,6 @@
-#include "adapters/manifest_file.h"
+#include "clearml/adapters/manifest_file.hpp"
 
-#include "adapters/durable_file.h"
+#include "clearml/adapters/durable_file.hpp"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -15,7 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace clearml_purge {
+namespace mlflow_purge::clearml {
 
 std::optional<Manifest> ManifestFile::load() const {
   std::ifstream in(path_);
@@ -83,4 +83,4 @@ std::optional<std::string> manifest_location_problem(const std::string& manifest
   return std::nullopt;
 }
 
-}  // namespace clearml_purge
+}  // namespace mlflow_purge::clearml

@@ -1,10 +1,10 @@
-#include "adapters/mongo_document_store.h"
+#include "clearml/adapters/mongo_document_store.hpp"
 
 #include <mongoc/mongoc.h>
 
-#include "adapters/backend_error.h"
+#include "clearml/adapters/backend_error.hpp"
 
-namespace clearml_purge {
+namespace mlflow_purge::clearml {
 
 namespace {
 
@@ -229,4 +229,4 @@ std::int64_t MongoDocumentStore::update_many(const CollectionRef& collection, co
   return matched;
 }
 
-}  // namespace clearml_purge
+}  // namespace mlflow_purge::clearml

@@ -1,4 +1,4 @@
-#include "adapters/path_file_store.h"
+#include "clearml/adapters/path_file_store.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -9,12 +9,12 @@
 #include <map>
 #include <system_error>
 
-#include "adapters/backend_error.h"
-#include "core/path_guard.h"
+#include "clearml/adapters/backend_error.hpp"
+#include "clearml/core/path_guard.hpp"
 
 namespace fs = std::filesystem;
 
-namespace clearml_purge {
+namespace mlflow_purge::clearml {
 
 namespace {
 constexpr const char* kBackend = "fileserver";
@@ -37,20 +37,20 @@ fs::path PathFileStore::canonical_root() const {
 
 bool PathFileStore::check_inside_root(const fs::path& root, const std::string& relative) const {
   const auto normal = normalize_relative_path(relative);
-  if (!normal) throw GuardRefusal(kBackend, "'" + relative + "': " + clearml_purge::describe(PathVerdict::traversal));
+  if (!normal) throw GuardRefusal(kBackend, "'" + relative + "': " + mlflow_purge::clearml::describe(PathVerdict::traversal));
   fs::path current = root;
   for (const auto& part : fs::path(*normal)) {
     current /= part;
     struct stat info {};
     if (!lstat_entry(current, info)) return false;  // missing: nothing to delete
     if (S_ISLNK(info.st_mode)) {
-      throw GuardRefusal(kBackend, "'" + relative + "': " + clearml_purge::describe(PathVerdict::symlink) + " at " + current.string());
+      throw GuardRefusal(kBackend, "'" + relative + "': " + mlflow_purge::clearml::describe(PathVerdict::symlink) + " at " + current.string());
     }
   }
   std::error_code ec;
   const fs::path parent = fs::canonical(current.parent_path(), ec);
   if (ec || !is_within(root.string(), parent.string())) {
-    throw GuardRefusal(kBackend, "'" + relative + "': " + clearml_purge::describe(PathVerdict::traversal));
+    throw GuardRefusal(kBackend, "'" + relative + "': " + mlflow_purge::clearml::describe(PathVerdict::traversal));
   }
   return true;
 }
@@ -118,7 +118,7 @@ std::vector<FileTarget> PathFileStore::find(const FileSelection& selection) {
     if (verdict == PathVerdict::missing) {
       targets.push_back({selection.tenant_id, false, true, 0, 0});
     } else if (verdict != PathVerdict::ok) {
-      throw GuardRefusal(kBackend, (root / selection.tenant_id).string() + ": " + clearml_purge::describe(verdict));
+      throw GuardRefusal(kBackend, (root / selection.tenant_id).string() + ": " + mlflow_purge::clearml::describe(verdict));
     } else {
       targets.push_back(measure(root, selection.tenant_id, selection.kept_paths));
     }
@@ -173,7 +173,7 @@ void PathFileStore::remove(const FileSelection& selection, const std::vector<std
       facts.canonical_parent = fs::canonical((root / relative).parent_path(), ec).string();
       const PathVerdict verdict = judge_tenant_folder(relative, facts);
       if (verdict == PathVerdict::missing) continue;
-      if (verdict != PathVerdict::ok) throw GuardRefusal(kBackend, (root / relative).string() + ": " + clearml_purge::describe(verdict));
+      if (verdict != PathVerdict::ok) throw GuardRefusal(kBackend, (root / relative).string() + ": " + mlflow_purge::clearml::describe(verdict));
     } else {
       // Only inside the tenant's own folders, whatever a manifest says.
       if (!owning_folder(relative, selection.own_folders())) {
@@ -235,4 +235,4 @@ void PathFileStore::read_file(const std::string& relative, const std::function<v
   ::close(fd);
 }
 
-}  // namespace clearml_purge
+}  // namespace mlflow_purge::clearml

@@ -1,12 +1,12 @@
-#include "adapters/redis_key_store.h"
+#include "clearml/adapters/redis_key_store.hpp"
 
 #include <hiredis/hiredis.h>
 
 #include <algorithm>
 
-#include "adapters/backend_error.h"
+#include "clearml/adapters/backend_error.hpp"
 
-namespace clearml_purge {
+namespace mlflow_purge::clearml {
 
 namespace {
 constexpr const char* kBackend = "redis";
@@ -153,4 +153,4 @@ std::int64_t RedisKeyStore::unlink(int db, const std::vector<std::string>& keys)
   return removed;
 }
 
-}  // namespace clearml_purge
+}  // namespace mlflow_purge::clearml

@@ -1,10 +1,10 @@
-#include "core/backup_index.h"
+#include "clearml/core/backup_index.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include "core/backup_layout.h"
+#include "clearml/core/backup_layout.hpp"
 
-namespace clearml_purge {
+namespace mlflow_purge::clearml {
 
 nlohmann::json backup_index_to_json(const BackupIndex& index) {
   nlohmann::json files = nlohmann::json::object();
@@ -89,4 +89,4 @@ BackupCounts count_backup(const BackupIndex& index) {
   return counts;
 }
 
-}  // namespace clearml_purge
+}  // namespace mlflow_purge::clearml

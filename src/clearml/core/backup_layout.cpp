@@ -1,8 +1,8 @@
-#include "core/backup_layout.h"
+#include "clearml/core/backup_layout.hpp"
 
-#include "core/path_guard.h"
+#include "clearml/core/path_guard.hpp"
 
-namespace clearml_purge {
+namespace mlflow_purge::clearml {
 
 namespace {
 bool ends_with(const std::string& text, const std::string& suffix) {
@@ -44,4 +44,4 @@ BackupFileKind backup_file_kind(const std::string& name) {
   return BackupFileKind::other;
 }
 
-}  // namespace clearml_purge
+}  // namespace mlflow_purge::clearml

@@ -1,6 +1,6 @@
-#include "core/backup_location.h"
+#include "clearml/core/backup_location.hpp"
 
-namespace clearml_purge {
+namespace mlflow_purge::clearml {
 
 namespace {
 BackupDecision refuse(std::string code, std::string message, std::string hint) {
@@ -66,4 +66,4 @@ BackupDecision judge_backup_location(const BackupLocationFacts& facts, const std
   return decision;
 }
 
-}  // namespace clearml_purge
+}  // namespace mlflow_purge::clearml

@@ -1,6 +1,6 @@
-#include "core/backup_plan.h"
+#include "clearml/core/backup_plan.hpp"
 
-namespace clearml_purge {
+namespace mlflow_purge::clearml {
 
 BackupCounts expected_backup_counts(const Plan& plan, ItemsPolicy public_items, ItemsPolicy unknown_collections,
                                     bool index_documents, bool file_contents) {
@@ -28,4 +28,4 @@ BackupCounts expected_backup_counts(const Plan& plan, ItemsPolicy public_items, 
   return counts;
 }
 
-}  // namespace clearml_purge
+}  // namespace mlflow_purge::clearml

@@ -1,11 +1,11 @@
-#include "core/backup_records.h"
+#include "clearml/core/backup_records.hpp"
 
 #include <array>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
 
-namespace clearml_purge {
+namespace mlflow_purge::clearml {
 
 namespace {
 constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -131,4 +131,4 @@ std::string base64_decode(std::string_view text) {
   return out;
 }
 
-}  // namespace clearml_purge
+}  // namespace mlflow_purge::clearml

@@ -1,10 +1,10 @@
-#include "core/clearml_layout.h"
+#include "clearml/core/clearml_layout.hpp"
 
 #include <algorithm>
 
 #include <nlohmann/json.hpp>
 
-namespace clearml_purge {
+namespace mlflow_purge::clearml {
 
 std::string qualified_name(const CollectionRef& ref, const std::string& backend_db, const std::string& auth_db) {
   return (ref.db == Db::backend ? backend_db : auth_db) + "." + ref.name;
@@ -82,4 +82,4 @@ bool token_value_belongs_to(const std::string& value, const std::string& tenant_
   return it != parsed.end() && it->is_string() && it->get<std::string>() == tenant_id;
 }
 
-}  // namespace clearml_purge
+}  // namespace mlflow_purge::clearml

@@ -1,10 +1,10 @@
-#include "core/earlier_run.h"
+#include "clearml/core/earlier_run.hpp"
 
 #include <algorithm>
 
-#include "core/steps.h"
+#include "clearml/core/steps.hpp"
 
-namespace clearml_purge {
+namespace mlflow_purge::clearml {
 
 EarlierRun judge_earlier_run(bool manifest_present, const std::vector<std::string>& completed_steps) {
   if (!manifest_present) return EarlierRun::none;
@@ -25,4 +25,4 @@ std::string_view earlier_run_name(EarlierRun earlier) {
   return "none";
 }
 
-}  // namespace clearml_purge
+}  // namespace mlflow_purge::clearml

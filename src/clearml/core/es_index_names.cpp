@@ -1,11 +1,11 @@
-#include "core/es_index_names.h"
+#include "clearml/core/es_index_names.hpp"
 
 #include <algorithm>
 #include <regex>
 
-#include "core/tenant_id.h"
+#include "clearml/core/tenant_id.hpp"
 
-namespace clearml_purge {
+namespace mlflow_purge::clearml {
 
 namespace {
 // Tenant ids passed check_tenant_id() hold only [A-Za-z0-9-]; '-' is literal outside brackets,
@@ -69,4 +69,4 @@ std::vector<std::string> join_in_batches(const std::vector<std::string>& names, 
   return batches;
 }
 
-}  // namespace clearml_purge
+}  // namespace mlflow_purge::clearml

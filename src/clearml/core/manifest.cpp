@@ -1,10 +1,10 @@
-#include "core/manifest.h"
+#include "clearml/core/manifest.hpp"
 
 #include <algorithm>
 
 #include <nlohmann/json.hpp>
 
-namespace clearml_purge {
+namespace mlflow_purge::clearml {
 
 namespace {
 void unite(std::set<std::string>& into, const std::set<std::string>& from) { into.insert(from.begin(), from.end()); }
@@ -111,4 +111,4 @@ Manifest manifest_from_json(const nlohmann::json& json) {
   }
 }
 
-}  // namespace clearml_purge
+}  // namespace mlflow_purge::clearml

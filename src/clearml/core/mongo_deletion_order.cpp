@@ -1,10 +1,10 @@
-#include "core/mongo_deletion_order.h"
+#include "clearml/core/mongo_deletion_order.hpp"
 
 #include <algorithm>
 
 #include <nlohmann/json.hpp>
 
-namespace clearml_purge {
+namespace mlflow_purge::clearml {
 
 bool is_user_collection(const CollectionRef& ref) { return ref == kBackendUsers || ref == kAuthUsers; }
 
@@ -44,4 +44,4 @@ nlohmann::json selection_filter(DocumentSelection selection, const std::string& 
   return {{"company", tenant_id}};
 }
 
-}  // namespace clearml_purge
+}  // namespace mlflow_purge::clearml

@@ -1,4 +1,4 @@
-#include "core/options.h"
+#include "clearml/core/options.hpp"
 
 #include <algorithm>
 #include <functional>
@@ -7,9 +7,9 @@
 
 #include <boost/format.hpp>
 
-#include "core/tenant_id.h"
+#include "clearml/core/tenant_id.hpp"
 
-namespace clearml_purge {
+namespace mlflow_purge::clearml {
 
 namespace {
 
@@ -396,4 +396,4 @@ Examples:
 )";
 }
 
-}  // namespace clearml_purge
+}  // namespace mlflow_purge::clearml

@@ -1,8 +1,8 @@
-#include "core/path_guard.h"
+#include "clearml/core/path_guard.hpp"
 
 #include <vector>
 
-namespace clearml_purge {
+namespace mlflow_purge::clearml {
 
 std::string describe(PathVerdict verdict) {
   switch (verdict) {
@@ -121,4 +121,4 @@ bool holds_kept_path(std::string_view target, const std::set<std::string>& kept)
   return false;
 }
 
-}  // namespace clearml_purge
+}  // namespace mlflow_purge::clearml

@@ -1,6 +1,6 @@
-#include "core/plan.h"
+#include "clearml/core/plan.hpp"
 
-namespace clearml_purge {
+namespace mlflow_purge::clearml {
 
 std::int64_t Plan::tenant_documents() const {
   std::int64_t total = 0;
@@ -39,4 +39,4 @@ bool Plan::nothing_left() const {
   return redis_key_count() == 0;
 }
 
-}  // namespace clearml_purge
+}  // namespace mlflow_purge::clearml

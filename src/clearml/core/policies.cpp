@@ -1,6 +1,6 @@
-#include "core/policies.h"
+#include "clearml/core/policies.hpp"
 
-namespace clearml_purge {
+namespace mlflow_purge::clearml {
 
 std::optional<ItemsPolicy> parse_items_policy(std::string_view text) {
   if (text == "refuse") return ItemsPolicy::refuse;
@@ -18,4 +18,4 @@ std::string_view items_policy_name(ItemsPolicy policy) {
   return "refuse";
 }
 
-}  // namespace clearml_purge
+}  // namespace mlflow_purge::clearml

@@ -1,9 +1,9 @@
-#include "core/public_item_references.h"
+#include "clearml/core/public_item_references.hpp"
 
 #include <boost/format.hpp>
 #include <nlohmann/json.hpp>
 
-namespace clearml_purge {
+namespace mlflow_purge::clearml {
 
 const std::vector<PublicItemReference>& public_item_references() {
   static const CollectionRef task{Db::backend, "task"};
@@ -75,4 +75,4 @@ std::string describe_public_item_use(const PublicItemUse& use, std::size_t shown
   return text + "; --public-items=delete breaks them (--public-items=keep leaves the item)";
 }
 
-}  // namespace clearml_purge
+}  // namespace mlflow_purge::clearml

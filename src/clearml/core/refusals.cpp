@@ -1,12 +1,12 @@
-#include "core/refusals.h"
+#include "clearml/core/refusals.hpp"
 
 #include <algorithm>
 
 #include <boost/format.hpp>
 
-#include "core/tenant_id.h"
+#include "clearml/core/tenant_id.hpp"
 
-namespace clearml_purge {
+namespace mlflow_purge::clearml {
 
 std::optional<Refusal> refuse_tenant_id(const std::string& tenant_id, bool allow_nonstandard,
                                         const std::vector<std::string>& protected_company_ids) {
@@ -104,4 +104,4 @@ std::vector<Refusal> evaluate_refusals(const RefusalInputs& in) {
   return out;
 }
 
-}  // namespace clearml_purge
+}  // namespace mlflow_purge::clearml

@@ -1,11 +1,11 @@
-#include "core/render.h"
+#include "clearml/core/render.hpp"
 
 #include <sstream>
 
 #include <boost/format.hpp>
 #include <nlohmann/json.hpp>
 
-namespace clearml_purge {
+namespace mlflow_purge::clearml {
 
 namespace {
 constexpr std::size_t kExternalUrlsShown = 20;
@@ -361,4 +361,4 @@ nlohmann::json report_to_json(const RunReport& report) {
   };
 }
 
-}  // namespace clearml_purge
+}  // namespace mlflow_purge::clearml

@@ -1,6 +1,6 @@
-#include "core/report.h"
+#include "clearml/core/report.hpp"
 
-namespace clearml_purge {
+namespace mlflow_purge::clearml {
 
 std::string_view step_status_name(StepStatus status) {
   switch (status) {
@@ -23,4 +23,4 @@ ExitCode judge_run(const RunReport& report) {
   return ExitCode::success;
 }
 
-}  // namespace clearml_purge
+}  // namespace mlflow_purge::clearml

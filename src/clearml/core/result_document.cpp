@@ -1,10 +1,10 @@
-#include "core/result_document.h"
+#include "clearml/core/result_document.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include "core/render.h"
+#include "clearml/core/render.hpp"
 
-namespace clearml_purge {
+namespace mlflow_purge::clearml {
 
 namespace {
 constexpr int kResultFormat = 1;
@@ -102,4 +102,4 @@ nlohmann::json result_to_json(const ResultDocument& result) {
   };
 }
 
-}  // namespace clearml_purge
+}  // namespace mlflow_purge::clearml

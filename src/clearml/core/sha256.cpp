@@ -1,10 +1,10 @@
-#include "core/sha256.h"
+#include "clearml/core/sha256.hpp"
 
 #include <openssl/evp.h>
 
 #include <stdexcept>
 
-namespace clearml_purge {
+namespace mlflow_purge::clearml {
 
 struct Sha256::Context {
   EVP_MD_CTX* md = nullptr;
@@ -45,4 +45,4 @@ std::string sha256_hex(std::string_view bytes) {
   return hash.hex_digest();
 }
 
-}  // namespace clearml_purge
+}  // namespace mlflow_purge::clearml

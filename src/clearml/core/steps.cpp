@@ -1,6 +1,6 @@
-#include "core/steps.h"
+#include "clearml/core/steps.hpp"
 
-namespace clearml_purge {
+namespace mlflow_purge::clearml {
 
 std::string_view step_name(Step step) {
   switch (step) {
@@ -30,4 +30,4 @@ std::size_t step_number(Step step) {
   return 0;
 }
 
-}  // namespace clearml_purge
+}  // namespace mlflow_purge::clearml

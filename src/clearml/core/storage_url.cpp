@@ -1,9 +1,9 @@
-#include "core/storage_url.h"
+#include "clearml/core/storage_url.hpp"
 
-#include "core/path_guard.h"
-#include "core/tenant_id.h"
+#include "clearml/core/path_guard.hpp"
+#include "clearml/core/tenant_id.hpp"
 
-namespace clearml_purge {
+namespace mlflow_purge::clearml {
 
 namespace {
 bool starts_with(std::string_view text, std::string_view prefix) {
@@ -82,4 +82,4 @@ std::optional<std::string> fileserver_relative_path(std::string_view url, const 
   return normalize_relative_path(url_unquote(path));
 }
 
-}  // namespace clearml_purge
+}  // namespace mlflow_purge::clearml

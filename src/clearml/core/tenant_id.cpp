@@ -1,9 +1,9 @@
-#include "core/tenant_id.h"
+#include "clearml/core/tenant_id.hpp"
 
 #include <algorithm>
 #include <cctype>
 
-namespace clearml_purge {
+namespace mlflow_purge::clearml {
 
 namespace {
 bool is_lower_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
@@ -55,4 +55,4 @@ std::string lower_case(std::string_view text) {
   return out;
 }
 
-}  // namespace clearml_purge
+}  // namespace mlflow_purge::clearml

@@ -1,11 +1,11 @@
-#include "purge/crash_point.h"
+#include "clearml/purge/crash_point.hpp"
 
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
 
-namespace clearml_purge {
+namespace mlflow_purge::clearml {
 
 void crash_here_if_asked(const std::string& point) {
   const char* wanted = std::getenv("CLEARML_PURGE_TEST_CRASH_AFTER");
@@ -15,4 +15,4 @@ void crash_here_if_asked(const std::string& point) {
   }
 }
 
-}  // namespace clearml_purge
+}  // namespace mlflow_purge::clearml

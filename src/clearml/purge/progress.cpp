@@ -1,4 +1,4 @@
-#include "purge/progress.h"
+#include "clearml/purge/progress.hpp"
 
 #include <unistd.h>
 
@@ -6,7 +6,7 @@
 
 #include <boost/format.hpp>
 
-namespace clearml_purge {
+namespace mlflow_purge::clearml {
 
 bool stderr_is_terminal() { return ::isatty(STDERR_FILENO) == 1; }
 
@@ -30,4 +30,4 @@ void Progress::finish() {
   open_ = false;
 }
 
-}  // namespace clearml_purge
+}  // namespace mlflow_purge::clearml

@@ -1,17 +1,17 @@
-#include "purge/tenant_backup.h"
+#include "clearml/purge/tenant_backup.hpp"
 
 #include <set>
 
 #include <nlohmann/json.hpp>
 
-#include "adapters/backup_directory.h"
-#include "core/backup_layout.h"
-#include "core/es_index_names.h"
-#include "core/mongo_deletion_order.h"
-#include "core/sha256.h"
-#include "purge/crash_point.h"
+#include "clearml/adapters/backup_directory.hpp"
+#include "clearml/core/backup_layout.hpp"
+#include "clearml/core/es_index_names.hpp"
+#include "clearml/core/mongo_deletion_order.hpp"
+#include "clearml/core/sha256.hpp"
+#include "clearml/purge/crash_point.hpp"
 
-namespace clearml_purge {
+namespace mlflow_purge::clearml {
 
 void TenantBackup::export_mongo(BackupDirectory& directory, const Survey& survey) {
   // The company document is deleted last but backed up first: it is what a restore starts from.
@@ -109,4 +109,4 @@ BackupReport TenantBackup::write(const Survey& survey) {
   return report;
 }
 
-}  // namespace clearml_purge
+}  // namespace mlflow_purge::clearml

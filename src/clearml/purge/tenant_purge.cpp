@@ -1,16 +1,16 @@
-#include "purge/tenant_purge.h"
+#include "clearml/purge/tenant_purge.hpp"
 
 #include <algorithm>
 
 #include <boost/format.hpp>
 
-#include "adapters/backend_error.h"
-#include "core/es_index_names.h"
-#include "core/mongo_deletion_order.h"
-#include "core/path_guard.h"
-#include "purge/tenant_backup.h"
+#include "clearml/adapters/backend_error.hpp"
+#include "clearml/core/es_index_names.hpp"
+#include "clearml/core/mongo_deletion_order.hpp"
+#include "clearml/core/path_guard.hpp"
+#include "clearml/purge/tenant_backup.hpp"
 
-namespace clearml_purge {
+namespace mlflow_purge::clearml {
 
 void TenantPurge::record_completed(Survey& survey, Step step) {
   survey.manifest.completed_steps.insert(std::string(step_name(step)));
@@ -288,4 +288,4 @@ RunReport TenantPurge::execute(Survey& survey) {
   return report;
 }
 
-}  // namespace clearml_purge
+}  // namespace mlflow_purge::clearml

@@ -1,20 +1,20 @@
-#include "purge/tenant_survey.h"
+#include "clearml/purge/tenant_survey.hpp"
 
 #include <algorithm>
 
 #include <boost/format.hpp>
 
-#include "adapters/backup_directory.h"
-#include "adapters/manifest_file.h"
-#include "core/backup_plan.h"
-#include "core/es_index_names.h"
-#include "core/mongo_deletion_order.h"
-#include "core/refusals.h"
-#include "core/storage_url.h"
-#include "core/tenant_id.h"
-#include "purge/tenant_users.h"
+#include "clearml/adapters/backup_directory.hpp"
+#include "clearml/adapters/manifest_file.hpp"
+#include "clearml/core/backup_plan.hpp"
+#include "clearml/core/es_index_names.hpp"
+#include "clearml/core/mongo_deletion_order.hpp"
+#include "clearml/core/refusals.hpp"
+#include "clearml/core/storage_url.hpp"
+#include "clearml/core/tenant_id.hpp"
+#include "clearml/purge/tenant_users.hpp"
 
-namespace clearml_purge {
+namespace mlflow_purge::clearml {
 
 namespace {
 
@@ -461,4 +461,4 @@ Survey TenantSurvey::run(const std::optional<Manifest>& stored) {
   return survey;
 }
 
-}  // namespace clearml_purge
+}  // namespace mlflow_purge::clearml

@@ -1,13 +1,13 @@
-#include "purge/tenant_users.h"
+#include "clearml/purge/tenant_users.hpp"
 
 #include <algorithm>
 #include <map>
 
 #include <nlohmann/json.hpp>
 
-#include "core/mongo_deletion_order.h"
+#include "clearml/core/mongo_deletion_order.hpp"
 
-namespace clearml_purge {
+namespace mlflow_purge::clearml {
 
 namespace {
 std::string string_field(const nlohmann::json& doc, const char* key) {
@@ -73,4 +73,4 @@ std::vector<PublicItemUse> find_public_item_uses(DocumentStore& mongo, const std
   return out;
 }
 
-}  // namespace clearml_purge
+}  // namespace mlflow_purge::clearml

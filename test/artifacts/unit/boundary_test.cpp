@@ -1,8 +1,8 @@
 // The deletion boundary: which roots an operator may configure, and which queued locations lie
 // strictly inside one (never a root, never containing one), compared segment by segment after
 // normalisation. The attacks are the ones an MLflow user can store as an artifact location.
-#include "core/artifact_roots.hpp"
-#include "core/options.hpp"
+#include "artifacts/core/artifact_roots.hpp"
+#include "artifacts/core/options.hpp"
 
 #include <gtest/gtest.h>
 

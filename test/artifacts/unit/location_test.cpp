@@ -1,5 +1,5 @@
 // Locations: what each queued URI is, what is refused, how "at or under" is decided.
-#include "core/location.hpp"
+#include "artifacts/core/location.hpp"
 
 #include <gtest/gtest.h>
 

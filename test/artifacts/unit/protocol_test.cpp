@@ -1,7 +1,7 @@
 // S3 protocol pieces, options and report rendering.
-#include "core/options.hpp"
-#include "core/report.hpp"
-#include "core/s3_protocol.hpp"
+#include "artifacts/core/options.hpp"
+#include "artifacts/core/report.hpp"
+#include "artifacts/core/s3_protocol.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>

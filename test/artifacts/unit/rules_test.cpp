@@ -1,9 +1,9 @@
 // The drain-time safety rule, the retry schedule, and the columns it is checked against, which
 // come from the core's MLflow model (one place).
 #include "core/artifact_references.hpp"
-#include "core/backoff.hpp"
+#include "artifacts/core/backoff.hpp"
 #include "core/mlflow_model.hpp"
-#include "core/still_referenced.hpp"
+#include "artifacts/core/still_referenced.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "backend_fixtures.h"
+#include "backend_fixtures.hpp"
 
 #include <curl/curl.h>
 #include <hiredis/hiredis.h>
@@ -9,11 +9,11 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "child_process.h"
+#include "child_process.hpp"
 
 namespace fs = std::filesystem;
 
-namespace clearml_it {
+namespace mlflow_purge::clearml::test {
 
 std::string to_hex(const unsigned char* data, std::size_t size) {
   static const char* digits = "0123456789abcdef";
@@ -309,4 +309,4 @@ std::map<std::string, std::string> snapshot_tree(const std::string& root) {
   return out;
 }
 
-}  // namespace clearml_it
+}  // namespace mlflow_purge::clearml::test

@@ -12,14 +12,14 @@
 
 #include <nlohmann/json.hpp>
 
-#include "backend_fixtures.h"
-#include "child_process.h"
-#include "purge_scenario.h"
+#include "backend_fixtures.hpp"
+#include "child_process.hpp"
+#include "purge_scenario.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-namespace clearml_it {
+namespace mlflow_purge::clearml::test {
 namespace {
 
 std::string sha256_of(const std::string& bytes) {
@@ -295,4 +295,4 @@ TEST(backup, a_bad_directory_is_refused_before_anything_is_deleted) {
 }
 
 }  // namespace
-}  // namespace clearml_it
+}  // namespace mlflow_purge::clearml::test

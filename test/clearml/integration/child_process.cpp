@@ -1,4 +1,4 @@
-#include "child_process.h"
+#include "child_process.hpp"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -18,7 +18,7 @@
 
 extern char** environ;
 
-namespace clearml_it {
+namespace mlflow_purge::clearml::test {
 
 namespace {
 std::vector<char*> c_argv(const std::vector<std::string>& argv) {
@@ -168,4 +168,4 @@ bool can_connect(int port) {
   return ok;
 }
 
-}  // namespace clearml_it
+}  // namespace mlflow_purge::clearml::test

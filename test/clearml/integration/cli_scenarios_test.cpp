@@ -12,16 +12,16 @@
 
 #include <nlohmann/json.hpp>
 
-#include "backend_fixtures.h"
-#include "child_process.h"
-#include "purge_scenario.h"
-#include "tenant_dataset.h"
-#include "test_environment.h"
+#include "backend_fixtures.hpp"
+#include "child_process.hpp"
+#include "purge_scenario.hpp"
+#include "tenant_dataset.hpp"
+#include "test_environment.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-namespace clearml_it {
+namespace mlflow_purge::clearml::test {
 namespace {
 
 // A TCP port that accepts connections (the kernel completes the handshake) and never answers:
@@ -335,4 +335,4 @@ TEST(cli_defects, json_has_one_shape_with_the_exit_code_for_every_outcome) {
 }
 
 }  // namespace
-}  // namespace clearml_it
+}  // namespace mlflow_purge::clearml::test

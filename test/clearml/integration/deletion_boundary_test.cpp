@@ -10,15 +10,15 @@
 
 #include <nlohmann/json.hpp>
 
-#include "backend_fixtures.h"
-#include "child_process.h"
-#include "purge_scenario.h"
-#include "tenant_dataset.h"
+#include "backend_fixtures.hpp"
+#include "child_process.hpp"
+#include "purge_scenario.hpp"
+#include "tenant_dataset.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-namespace clearml_it {
+namespace mlflow_purge::clearml::test {
 namespace {
 
 std::string upper(std::string text) {
@@ -269,4 +269,4 @@ TEST(deletion_boundary_manifest, company_gone_and_manifest_missing_is_incomplete
 }
 
 }  // namespace
-}  // namespace clearml_it
+}  // namespace mlflow_purge::clearml::test

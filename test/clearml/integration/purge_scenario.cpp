@@ -1,9 +1,9 @@
-#include "purge_scenario.h"
+#include "purge_scenario.hpp"
 
 #include <cstdlib>
 #include <iostream>
 
-namespace clearml_it {
+namespace mlflow_purge::clearml::test {
 
 ::testing::AssertionResult same_snapshot(const Snapshot& expected, const Snapshot& actual) {
   std::string report;
@@ -84,4 +84,4 @@ nlohmann::json parse_json_output(const RunResult& r) {
   return parsed;
 }
 
-}  // namespace clearml_it
+}  // namespace mlflow_purge::clearml::test

@@ -9,16 +9,16 @@
 
 #include <nlohmann/json.hpp>
 
-#include "backend_fixtures.h"
-#include "child_process.h"
-#include "purge_scenario.h"
-#include "tenant_dataset.h"
-#include "test_environment.h"
+#include "backend_fixtures.hpp"
+#include "child_process.hpp"
+#include "purge_scenario.hpp"
+#include "tenant_dataset.hpp"
+#include "test_environment.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-namespace clearml_it {
+namespace mlflow_purge::clearml::test {
 namespace {
 
 void expect_full_purge(PurgeScenario& s, const std::vector<std::string>& extra, bool path_mode = true) {
@@ -366,4 +366,4 @@ TEST(fake_elasticsearch_security, https_with_ca_and_basic_auth) {
 }
 
 }  // namespace
-}  // namespace clearml_it
+}  // namespace mlflow_purge::clearml::test

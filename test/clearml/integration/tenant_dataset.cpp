@@ -1,4 +1,4 @@
-#include "tenant_dataset.h"
+#include "tenant_dataset.hpp"
 
 #include <cctype>
 #include <filesystem>
@@ -8,7 +8,7 @@
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-namespace clearml_it {
+namespace mlflow_purge::clearml::test {
 
 std::string random_hex_id() {
   static std::mt19937_64 generator{std::random_device{}()};
@@ -288,4 +288,4 @@ void clean_external(TestEnvironment& env, const TenantDataset& data) {
   RedisFixture(env.redis_host, env.redis_port).delete_matching(data.needles);
 }
 
-}  // namespace clearml_it
+}  // namespace mlflow_purge::clearml::test

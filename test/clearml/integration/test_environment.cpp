@@ -1,4 +1,4 @@
-#include "test_environment.h"
+#include "test_environment.hpp"
 
 #include <sys/wait.h>
 #include <unistd.h>
@@ -10,7 +10,7 @@
 
 namespace fs = std::filesystem;
 
-namespace clearml_it {
+namespace mlflow_purge::clearml::test {
 
 namespace {
 constexpr auto kStartTimeout = std::chrono::milliseconds(15000);
@@ -133,4 +133,4 @@ void TestEnvironment::start_fileserver() {
   api_url = "http://127.0.0.1:" + std::to_string(files_.wait_for_number("API_PORT", kStartTimeout));
 }
 
-}  // namespace clearml_it
+}  // namespace mlflow_purge::clearml::test

@@ -2,11 +2,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/backup_layout.h"
-#include "core/backup_records.h"
-#include "core/sha256.h"
+#include "clearml/core/backup_layout.hpp"
+#include "clearml/core/backup_records.hpp"
+#include "clearml/core/sha256.hpp"
 
-namespace clearml_purge {
+namespace mlflow_purge::clearml {
 
 TEST(BackupLayout, file_names_follow_collection_and_selection) {
   EXPECT_EQ(mongo_backup_file({{Db::backend, "task"}, DocumentSelection::tenant}), "backend.task.jsonl");
@@ -89,4 +89,4 @@ TEST(Sha256, matches_known_digests_in_one_or_many_chunks) {
   EXPECT_EQ(chunked.hex_digest(), sha256_hex("abc"));
 }
 
-}  // namespace clearml_purge
+}  // namespace mlflow_purge::clearml

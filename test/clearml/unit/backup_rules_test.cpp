@@ -2,12 +2,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/backup_index.h"
-#include "core/backup_location.h"
-#include "core/backup_plan.h"
-#include "core/render.h"
+#include "clearml/core/backup_index.hpp"
+#include "clearml/core/backup_location.hpp"
+#include "clearml/core/backup_plan.hpp"
+#include "clearml/core/render.hpp"
 
-namespace clearml_purge {
+namespace mlflow_purge::clearml {
 
 namespace {
 const std::string kTenant = "0123456789abcdef0123456789abcdef";
@@ -180,4 +180,4 @@ TEST(BackupRender, plan_and_report_name_the_backup) {
   EXPECT_EQ(report_to_json(report)["backup"]["counts"]["redis_keys"], 8);
 }
 
-}  // namespace clearml_purge
+}  // namespace mlflow_purge::clearml

@@ -2,10 +2,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/mongo_deletion_order.h"
-#include "core/steps.h"
+#include "clearml/core/mongo_deletion_order.hpp"
+#include "clearml/core/steps.hpp"
 
-namespace clearml_purge {
+namespace mlflow_purge::clearml {
 
 namespace {
 std::vector<std::string> names(const std::vector<MongoDeletion>& order) {
@@ -74,4 +74,4 @@ TEST(DeletionOrder, shared_collections_are_recognised) {
   EXPECT_FALSE(is_shared_collection({Db::backend, "task"}));
 }
 
-}  // namespace clearml_purge
+}  // namespace mlflow_purge::clearml

@@ -1,8 +1,8 @@
 #include <gtest/gtest.h>
 
-#include "core/es_index_names.h"
+#include "clearml/core/es_index_names.hpp"
 
-namespace clearml_purge {
+namespace mlflow_purge::clearml {
 
 namespace {
 const std::string kId = "0123456789abcdef0123456789abcdef";
@@ -81,4 +81,4 @@ TEST(EsIndexNames, batches_respect_the_length_bound) {
   EXPECT_TRUE(join_in_batches({}, 10).empty());
 }
 
-}  // namespace clearml_purge
+}  // namespace mlflow_purge::clearml

@@ -2,12 +2,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/clearml_layout.h"
-#include "core/plan.h"
-#include "core/render.h"
-#include "core/report.h"
+#include "clearml/core/clearml_layout.hpp"
+#include "clearml/core/plan.hpp"
+#include "clearml/core/render.hpp"
+#include "clearml/core/report.hpp"
 
-namespace clearml_purge {
+namespace mlflow_purge::clearml {
 
 TEST(RedisSelectors, cover_every_key_family_and_queue_metrics_by_queue_id) {
   const auto selectors = tenant_redis_selectors("cid", {"q1", "q2"}, RedisDbs{});
@@ -114,4 +114,4 @@ TEST(PlanAndReport, renderings_carry_the_facts) {
   EXPECT_EQ(human_bytes(1536), "1.5 KiB");
 }
 
-}  // namespace clearml_purge
+}  // namespace mlflow_purge::clearml

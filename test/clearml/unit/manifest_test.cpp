@@ -2,9 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/manifest.h"
+#include "clearml/core/manifest.hpp"
 
-namespace clearml_purge {
+namespace mlflow_purge::clearml {
 
 namespace {
 Manifest sample() {
@@ -89,4 +89,4 @@ TEST(Manifest, company_seen_and_unverified_survive_a_round_trip_and_a_merge) {
   EXPECT_TRUE(manifest_from_json(old).unverified.empty());
 }
 
-}  // namespace clearml_purge
+}  // namespace mlflow_purge::clearml

@@ -1,14 +1,14 @@
 #include <gtest/gtest.h>
 
-#include "core/options.h"
-#include "core/tenant_id.h"
+#include "clearml/core/options.hpp"
+#include "clearml/core/tenant_id.hpp"
 
-namespace clearml_purge {
+namespace mlflow_purge::clearml {
 
 namespace {
 const std::string kId = "0123456789abcdef0123456789abcdef";
 
-CommandLine parse(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
+CommandLine parse(const std::vector<std::string> &args, const std::map<std::string, std::string> &env = {}) {
   return parse_command_line(args, env);
 }
 }  // namespace
@@ -219,4 +219,4 @@ TEST(Options, the_manifest_lives_in_the_state_directory) {
   EXPECT_EQ(parse({"-t", kId, "--skip-fileserver", "--state-dir", ""}).action, CommandLine::Action::error);
 }
 
-}  // namespace clearml_purge
+}  // namespace mlflow_purge::clearml

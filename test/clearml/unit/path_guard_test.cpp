@@ -1,8 +1,8 @@
 #include <gtest/gtest.h>
 
-#include "core/path_guard.h"
+#include "clearml/core/path_guard.hpp"
 
-namespace clearml_purge {
+namespace mlflow_purge::clearml {
 
 namespace {
 PathFacts facts(bool exists, bool symlink, std::string root, std::string parent) {
@@ -101,4 +101,4 @@ TEST(OwnFolders, kept_paths_stop_a_folder_from_being_deleted_whole) {
   EXPECT_FALSE(is_same_or_below("ab", "a"));
 }
 
-}  // namespace clearml_purge
+}  // namespace mlflow_purge::clearml

@@ -1,9 +1,9 @@
 #include <gtest/gtest.h>
 
-#include "core/refusals.h"
-#include "core/tenant_id.h"
+#include "clearml/core/refusals.hpp"
+#include "clearml/core/tenant_id.hpp"
 
-namespace clearml_purge {
+namespace mlflow_purge::clearml {
 
 namespace {
 const std::string kId = "0123456789abcdef0123456789abcdef";
@@ -142,4 +142,4 @@ TEST(Refusals, every_refusal_says_what_to_do) {
   }
 }
 
-}  // namespace clearml_purge
+}  // namespace mlflow_purge::clearml

@@ -3,12 +3,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/earlier_run.h"
-#include "core/public_item_references.h"
-#include "core/render.h"
-#include "core/result_document.h"
+#include "clearml/core/earlier_run.hpp"
+#include "clearml/core/public_item_references.hpp"
+#include "clearml/core/render.hpp"
+#include "clearml/core/result_document.hpp"
 
-namespace clearml_purge {
+namespace mlflow_purge::clearml {
 
 namespace {
 const std::string kId = "0123456789abcdef0123456789abcdef";
@@ -204,4 +204,4 @@ TEST(PublicItemReferences, referrers_exclude_the_tenant_and_what_goes_with_it) {
   EXPECT_NE(describe_public_item_use(use).find("and 3 more"), std::string::npos);
 }
 
-}  // namespace clearml_purge
+}  // namespace mlflow_purge::clearml

@@ -1,8 +1,8 @@
 #include <gtest/gtest.h>
 
-#include "core/storage_url.h"
+#include "clearml/core/storage_url.hpp"
 
-namespace clearml_purge {
+namespace mlflow_purge::clearml {
 
 TEST(StorageUrl, classifies_external_storage_and_fileserver_urls) {
   const std::vector<std::string> prefixes{"http://files.example:8081/"};
@@ -28,4 +28,4 @@ TEST(StorageUrl, unquote_leaves_malformed_escapes_alone) {
   EXPECT_EQ(url_unquote("a%20b%2Fc%zz%4"), "a b/c%zz%4");
 }
 
-}  // namespace clearml_purge
+}  // namespace mlflow_purge::clearml

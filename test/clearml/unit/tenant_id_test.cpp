@@ -1,8 +1,8 @@
 #include <gtest/gtest.h>
 
-#include "core/tenant_id.h"
+#include "clearml/core/tenant_id.hpp"
 
-namespace clearml_purge {
+namespace mlflow_purge::clearml {
 
 TEST(TenantId, accepts_clearml_generated_ids) {
   EXPECT_TRUE(is_standard_tenant_id("0123456789abcdef0123456789abcdef"));
@@ -29,4 +29,4 @@ TEST(TenantId, never_accepts_characters_that_widen_patterns_or_paths) {
 
 TEST(TenantId, lower_cases_for_index_names) { EXPECT_EQ(lower_case("AbC-9"), "abc-9"); }
 
-}  // namespace clearml_purge
+}  // namespace mlflow_purge::clearml

@@ -1,6 +1,6 @@
-#include "adapters/real_paths.hpp"
+#include "artifacts/adapters/real_paths.hpp"
 
-#include "core/location.hpp"
+#include "artifacts/core/location.hpp"
 
 #include <cerrno>
 #include <cstdlib>

@@ -1,6 +1,6 @@
 #include "artifacts/drain/drainer.hpp"
 
-#include "adapters/real_paths.hpp"
+#include "artifacts/adapters/real_paths.hpp"
 #include "core/artifact_references.hpp"
 #include "artifacts/core/backoff.hpp"
 #include "artifacts/core/location.hpp"

@@ -3,7 +3,7 @@
 // a symbolic link (local), and the same squashing for S3 keys. Each case is a live experiment's
 // files that a plain text match would have let the drainer delete.
 #include "core/artifact_references.hpp"
-#include "core/still_referenced.hpp"
+#include "artifacts/core/still_referenced.hpp"
 
 #include <gtest/gtest.h>
 

@@ -26,7 +26,7 @@ using namespace mlflow_purge::artifacts;
 
 namespace {
 
-std::atomic<bool> g_stop{false};
+std::atomic<bool> g_stop {false};
 
 extern "C" void
 OnSignal(int) {
@@ -90,8 +90,8 @@ BuildBoundary(const Options &options, const MlflowServerConfig &mlflow, Boundary
 
 int
 main(int argc, char **argv) {
-	const ParsedOptions parsed =
-	    ParseOptions(std::vector<std::string>(argv + 1, argv + argc), EnvironmentValue(kArtifactRootsVariable));
+	const ParsedOptions parsed = ParseOptions(std::vector<std::string>(argv + 1, argv + argc),
+	                                          EnvironmentValue(kArtifactRootsVariable));
 	if (!parsed.error.empty()) {
 		std::cerr << "mlflow-purge-artifacts: " << parsed.error << "\n\n" << UsageText();
 		return 2;
@@ -106,9 +106,10 @@ main(int argc, char **argv) {
 		return 0;
 	}
 	if (ConninfoHasPassword(options.conninfo)) {
-		return UsageError("refusing a password in -d/--dbname: a command line is readable by every user of this machine "
-		                  "(ps, /proc) and ends up in unit files and shell history. Put it in PGPASSWORD (e.g. a systemd "
-		                  "EnvironmentFile of mode 0600), ~/.pgpass (PGPASSFILE) or a service file (PGSERVICEFILE)");
+		return UsageError(
+			"refusing a password in -d/--dbname: a command line is readable by every user of this machine "
+			"(ps, /proc) and ends up in unit files and shell history. Put it in PGPASSWORD (e.g. a systemd "
+			"EnvironmentFile of mode 0600), ~/.pgpass (PGPASSFILE) or a service file (PGSERVICEFILE)");
 	}
 	const MlflowServerConfig mlflow_config = MlflowServerConfig::FromEnvironment();
 	Boundary boundary;
@@ -127,7 +128,7 @@ main(int argc, char **argv) {
 	LocalStore local(boundary);
 	S3Store s3(S3Config::FromEnvironment(), boundary);
 	MlflowArtifactsStore mlflow(mlflow_config, boundary);
-	const Stores stores{&local, &s3, &mlflow};
+	const Stores stores {&local, &s3, &mlflow};
 
 	auto on_result = [&](const Report &report, const LocationResult &result) {
 		if (!options.json) {

@@ -53,7 +53,8 @@ ReadLimits(Session &session, const BatchOptions &batches) {
 		if (std::regex_match(*batches.max_replica_lag, duration)) {
 			limits.max_lag_s = IntervalSeconds(session, *batches.max_replica_lag, "--max-replica-lag");
 		} else {
-			const Result r = session.Exec("SELECT pg_catalog.pg_size_bytes($1)", {{kTextOid, *batches.max_replica_lag}});
+			const Result r = session.Exec("SELECT pg_catalog.pg_size_bytes($1)",
+			                              {{kTextOid, *batches.max_replica_lag}});
 			limits.max_lag_bytes = std::stoll(r.Text(0, 0));
 			if (*limits.max_lag_bytes < 0) {
 				throw SqlError("22023", "--max-replica-lag must not be negative", "Given: " + *batches.max_replica_lag);
@@ -61,12 +62,12 @@ ReadLimits(Session &session, const BatchOptions &batches) {
 		}
 		// Without pg_read_all_stats, pg_stat_replication hides the positions: the lag would read as
 		// none and the throttle would never hold the purge back. Refuse, as the procedure does.
-		const Result r = session.Exec(
-		    "SELECT pg_catalog.pg_has_role(CURRENT_USER, 'pg_read_all_stats', 'USAGE')");
+		const Result r = session.Exec("SELECT pg_catalog.pg_has_role(CURRENT_USER, 'pg_read_all_stats', 'USAGE')");
 		if (r.Text(0, 0) != "t") {
-			throw SqlError("42501", "mlflow-purge cannot see the replicas' lag",
-			               "pg_stat_replication shows replay positions only to members of pg_read_all_stats.",
-			               "GRANT pg_monitor (or pg_read_all_stats) TO the purge role, or leave out --max-replica-lag.");
+			throw SqlError(
+				"42501", "mlflow-purge cannot see the replicas' lag",
+				"pg_stat_replication shows replay positions only to members of pg_read_all_stats.",
+				"GRANT pg_monitor (or pg_read_all_stats) TO the purge role, or leave out --max-replica-lag.");
 		}
 	}
 	return limits;
@@ -92,7 +93,8 @@ Sleep(const Limits &limits, Clock::time_point start, double seconds) {
 	if (seconds <= 0) {
 		return;
 	}
-	timespec ts {static_cast<time_t>(seconds), static_cast<long>((seconds - static_cast<double>(static_cast<time_t>(seconds))) * 1e9)};
+	timespec ts {static_cast<time_t>(seconds),
+	             static_cast<long>((seconds - static_cast<double>(static_cast<time_t>(seconds))) * 1e9)};
 	while (nanosleep(&ts, &ts) != 0 && errno != EINTR) {
 	}
 }
@@ -107,13 +109,14 @@ WaitForReplicas(Session &session, const Limits &limits, Clock::time_point start,
 	}
 	for (;;) {
 		const Result r = session.Exec(
-		    "SELECT COALESCE(CAST(pg_catalog.max(pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(), "
-		    "r.replay_lsn)) AS pg_catalog.int8), 0), "
-		    "COALESCE(pg_catalog.max(pg_catalog.date_part('epoch', r.replay_lag)), 0) "
-		    "FROM pg_catalog.pg_stat_replication r WHERE r.state OPERATOR(pg_catalog.=) 'streaming'");
+			"SELECT COALESCE(CAST(pg_catalog.max(pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(), "
+			"r.replay_lsn)) AS pg_catalog.int8), 0), "
+			"COALESCE(pg_catalog.max(pg_catalog.date_part('epoch', r.replay_lag)), 0) "
+			"FROM pg_catalog.pg_stat_replication r WHERE r.state OPERATOR(pg_catalog.=) 'streaming'");
 		const long long bytes = std::stoll(r.Text(0, 0));
 		const double lag_s = std::stod(r.Text(0, 1));
-		if ((!limits.max_lag_bytes || bytes <= *limits.max_lag_bytes) && (!limits.max_lag_s || lag_s <= *limits.max_lag_s)) {
+		if ((!limits.max_lag_bytes || bytes <= *limits.max_lag_bytes) &&
+		    (!limits.max_lag_s || lag_s <= *limits.max_lag_s)) {
 			break;
 		}
 		if (BudgetSpent(limits, start)) {
@@ -187,8 +190,7 @@ RunInBatches(Session &session, PurgeRunner &runner, const PurgeOptions &options,
 		notices({"mlflow-purge: batch " + std::to_string(number) + ": " +
 		             (result.total_rows == 0 ? std::string("nothing left to purge")
 		                                     : std::to_string(result.total_rows) + " rows purged"),
-		         timing + "; " + std::to_string(result.targets_skipped) + " targets skipped",
-		         ""});
+		         timing + "; " + std::to_string(result.targets_skipped) + " targets skipped", ""});
 		if (result.total_rows == 0) {
 			break;
 		}

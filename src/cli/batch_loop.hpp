@@ -15,10 +15,10 @@ namespace mlflow_purge::cli {
 // As the user gave them (text): the server parses intervals and sizes as it parses the
 // procedure's arguments.
 struct BatchOptions {
-	std::string batch_runs;                     // --batch-runs N (N > 0)
-	std::optional<std::string> max_duration;    // --max-duration 30m (an interval)
+	std::string batch_runs; // --batch-runs N (N > 0)
+	std::optional<std::string> max_duration; // --max-duration 30m (an interval)
 	std::optional<std::string> max_replica_lag; // --max-replica-lag 64MB (a size) or 5s (an interval)
-	std::optional<std::string> pause;           // --pause 2s (an interval)
+	std::optional<std::string> pause; // --pause 2s (an interval)
 };
 
 struct BatchesOutcome {

@@ -10,12 +10,12 @@ namespace {
 
 // (both tables exist, the extension is installed)
 const char *const kStateQuery =
-    "SELECT (SELECT pg_catalog.count(*) FROM pg_catalog.pg_class c "
-    "        JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace "
-    "        WHERE n.nspname OPERATOR(pg_catalog.=) '" MP_BOOKKEEPING_SCHEMA "' "
-    "          AND c.relname OPERATOR(pg_catalog.=) ANY (ARRAY['audit_log', 'artifact_outbox'])) "
-    "       OPERATOR(pg_catalog.=) 2, "
-    "       EXISTS (SELECT 1 FROM pg_catalog.pg_extension x WHERE x.extname OPERATOR(pg_catalog.=) 'mlflow_purge')";
+	"SELECT (SELECT pg_catalog.count(*) FROM pg_catalog.pg_class c "
+	"        JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace "
+	"        WHERE n.nspname OPERATOR(pg_catalog.=) '" MP_BOOKKEEPING_SCHEMA "' "
+	"          AND c.relname OPERATOR(pg_catalog.=) ANY (ARRAY['audit_log', 'artifact_outbox'])) "
+	"       OPERATOR(pg_catalog.=) 2, "
+	"       EXISTS (SELECT 1 FROM pg_catalog.pg_extension x WHERE x.extname OPERATOR(pg_catalog.=) 'mlflow_purge')";
 
 // Creates the schema and tables under a transaction-level advisory lock, so two first runs
 // do not race. Returns false if another run created them first.
@@ -44,17 +44,19 @@ CreateBookkeeping(Session &session) {
 void
 CheckBookkeepingPrivileges(Session &session, const std::string &role) {
 	const Result r = session.Exec(
-	    "SELECT pg_catalog.has_schema_privilege('" MP_BOOKKEEPING_SCHEMA "', 'USAGE') "
-	    "   AND pg_catalog.has_table_privilege('" MP_BOOKKEEPING_SCHEMA ".audit_log', 'INSERT') "
-	    "   AND pg_catalog.has_table_privilege('" MP_BOOKKEEPING_SCHEMA ".artifact_outbox', 'INSERT')");
+		"SELECT pg_catalog.has_schema_privilege('" MP_BOOKKEEPING_SCHEMA "', 'USAGE') "
+		"   AND pg_catalog.has_table_privilege('" MP_BOOKKEEPING_SCHEMA ".audit_log', 'INSERT') "
+		"   AND pg_catalog.has_table_privilege('" MP_BOOKKEEPING_SCHEMA ".artifact_outbox', 'INSERT')");
 	if (r.Text(0, 0) != "t") {
 		throw SqlError("42501", "permission denied for the bookkeeping tables of mlflow_purge",
-		               "Role \"" + role + "\" needs USAGE on schema " MP_BOOKKEEPING_SCHEMA
-		               " and INSERT on " MP_BOOKKEEPING_SCHEMA ".audit_log and " MP_BOOKKEEPING_SCHEMA
-		               ".artifact_outbox: every purge writes its audit row and artifact outbox rows.",
+		               "Role \"" + role +
+		                   "\" needs USAGE on schema " MP_BOOKKEEPING_SCHEMA " and INSERT on " MP_BOOKKEEPING_SCHEMA
+		                   ".audit_log and " MP_BOOKKEEPING_SCHEMA
+		                   ".artifact_outbox: every purge writes its audit row and artifact outbox rows.",
 		               "GRANT USAGE ON SCHEMA " MP_BOOKKEEPING_SCHEMA " TO " + role +
 		                   "; GRANT INSERT ON " MP_BOOKKEEPING_SCHEMA ".audit_log, " MP_BOOKKEEPING_SCHEMA
-		                   ".artifact_outbox TO " + role + "; (or `mlflow-purge setup --grant-to " + role + "`)");
+		                   ".artifact_outbox TO " +
+		                   role + "; (or `mlflow-purge setup --grant-to " + role + "`)");
 	}
 }
 
@@ -102,20 +104,20 @@ SetupBookkeeping(Session &session, const std::optional<std::string> &grant_to) {
 	}
 	VerifyBookkeepingOwner(session);
 	if (grant_to) {
-		const Result grants = session.Exec(
-		    "SELECT pg_catalog.format('GRANT USAGE ON SCHEMA " MP_BOOKKEEPING_SCHEMA " TO %I', $1), "
-		    "       pg_catalog.format('GRANT INSERT ON " MP_BOOKKEEPING_SCHEMA ".audit_log, " MP_BOOKKEEPING_SCHEMA
-		    ".artifact_outbox TO %I', $1)",
-		    {{kTextOid, *grant_to}});
+		const Result grants = session.Exec("SELECT pg_catalog.format('GRANT USAGE ON SCHEMA " MP_BOOKKEEPING_SCHEMA
+		                                   " TO %I', $1), "
+		                                   "       pg_catalog.format('GRANT INSERT ON " MP_BOOKKEEPING_SCHEMA
+		                                   ".audit_log, " MP_BOOKKEEPING_SCHEMA ".artifact_outbox TO %I', $1)",
+		                                   {{kTextOid, *grant_to}});
 		session.Exec(grants.Text(0, 0));
 		session.Exec(grants.Text(0, 1));
 		// Read only: the purge follows the declared soft links; declaring stays the owner's.
 		const Result reads = session.Exec(
-		    "SELECT pg_catalog.format('GRANT SELECT ON " MP_BOOKKEEPING_SCHEMA ".declared_links TO %I', $1) "
-		    "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace "
-		    "WHERE n.nspname OPERATOR(pg_catalog.=) '" MP_BOOKKEEPING_SCHEMA "' "
-		    "  AND c.relname OPERATOR(pg_catalog.=) 'declared_links'",
-		    {{kTextOid, *grant_to}});
+			"SELECT pg_catalog.format('GRANT SELECT ON " MP_BOOKKEEPING_SCHEMA ".declared_links TO %I', $1) "
+			"FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace "
+			"WHERE n.nspname OPERATOR(pg_catalog.=) '" MP_BOOKKEEPING_SCHEMA "' "
+			"  AND c.relname OPERATOR(pg_catalog.=) 'declared_links'",
+			{{kTextOid, *grant_to}});
 		for (int i = 0; i < reads.Rows(); ++i) {
 			session.Exec(reads.Text(i, 0));
 		}

@@ -12,13 +12,13 @@ namespace mlflow_purge::cli {
 CallFacts
 ReadCallFacts(Session &session, const PurgeOptions &options) {
 	const Result r = session.Exec(
-	    "SELECT CAST(pg_catalog.clock_timestamp() AS pg_catalog.text), CAST(CURRENT_USER AS pg_catalog.text), "
-	    "       CAST(SESSION_USER AS pg_catalog.text), pg_catalog.current_setting('mlflow_purge.schema', true), "
-	    "       CAST(CAST($1 AS pg_catalog.int4) AS pg_catalog.text), "
-	    "       CAST(CAST($2 AS pg_catalog.int4) AS pg_catalog.text), "
-	    "       CAST(CAST($3 AS pg_catalog.interval) AS pg_catalog.text), "
-	    "       pg_catalog.current_setting('transaction_read_only'), pg_catalog.pg_is_in_recovery()",
-	    {{kTextOid, options.experiment_id}, {kTextOid, options.max_runs}, {kTextOid, options.older_than}});
+		"SELECT CAST(pg_catalog.clock_timestamp() AS pg_catalog.text), CAST(CURRENT_USER AS pg_catalog.text), "
+		"       CAST(SESSION_USER AS pg_catalog.text), pg_catalog.current_setting('mlflow_purge.schema', true), "
+		"       CAST(CAST($1 AS pg_catalog.int4) AS pg_catalog.text), "
+		"       CAST(CAST($2 AS pg_catalog.int4) AS pg_catalog.text), "
+		"       CAST(CAST($3 AS pg_catalog.interval) AS pg_catalog.text), "
+		"       pg_catalog.current_setting('transaction_read_only'), pg_catalog.pg_is_in_recovery()",
+		{{kTextOid, options.experiment_id}, {kTextOid, options.max_runs}, {kTextOid, options.older_than}});
 	CallFacts facts;
 	facts.started_at = r.Text(0, 0);
 	facts.current_user = r.Text(0, 1);
@@ -56,7 +56,7 @@ ChooseSchema(const std::optional<std::string> &option, const std::optional<std::
 	// PostgreSQL gives a failed setting check.
 	// A NUL would end the C string the rule reads (and libpq sends): no name holds one.
 	const char *problem = schema.find('\0') != std::string::npos ? mp_schema_name_problem("\x01")
-	                                                              : mp_schema_name_problem(schema.c_str());
+	                                                             : mp_schema_name_problem(schema.c_str());
 	if (problem) {
 		throw SqlError("22023", "invalid value for parameter \"mlflow_purge.schema\": \"" + schema + "\"", problem);
 	}
@@ -71,7 +71,8 @@ MlflowNamespace(Session &session, const std::string &schema, const char *hint) {
 	if (r.Rows() == 0) {
 		char message[160];
 		std::snprintf(message, sizeof message, mp_schema_missing_message, schema.c_str());
-		throw SqlError(MP_SCHEMA_MISSING_SQLSTATE, message, mp_schema_missing_detail, hint ? hint : mp_schema_missing_hint);
+		throw SqlError(MP_SCHEMA_MISSING_SQLSTATE, message, mp_schema_missing_detail,
+		               hint ? hint : mp_schema_missing_hint);
 	}
 	return r.Text(0, 0);
 }

@@ -128,10 +128,10 @@ LoadedCatalog::LoadedCatalog(Session &session, const std::string &schema, bool w
 void
 LoadedCatalog::LoadDeclaredLinks(Session &session, const std::vector<Param> &args, bool for_purge) {
 	const Result table = session.Exec(
-	    "SELECT pg_catalog.has_schema_privilege(n.oid, 'USAGE') AND pg_catalog.has_table_privilege(c.oid, 'SELECT') "
-	    "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace "
-	    "WHERE n.nspname OPERATOR(pg_catalog.=) '" MP_BOOKKEEPING_SCHEMA "' "
-	    "  AND c.relname OPERATOR(pg_catalog.=) 'declared_links'");
+		"SELECT pg_catalog.has_schema_privilege(n.oid, 'USAGE') AND pg_catalog.has_table_privilege(c.oid, 'SELECT') "
+		"FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace "
+		"WHERE n.nspname OPERATOR(pg_catalog.=) '" MP_BOOKKEEPING_SCHEMA "' "
+		"  AND c.relname OPERATOR(pg_catalog.=) 'declared_links'");
 	if (table.Rows() == 0) {
 		return;
 	}
@@ -140,10 +140,11 @@ LoadedCatalog::LoadDeclaredLinks(Session &session, const std::vector<Param> &arg
 	}
 	VerifyBookkeepingOwner(session);
 	if (table.Text(0, 0) != "t") {
-		throw SqlError("42501", "permission denied for the declared soft links " MP_BOOKKEEPING_SCHEMA ".declared_links",
-		               "Every purge follows the links declared there; mlflow-purge does not purge without them.",
-		               "GRANT USAGE ON SCHEMA " MP_BOOKKEEPING_SCHEMA " TO <purge role>; GRANT SELECT ON " MP_BOOKKEEPING_SCHEMA
-		               ".declared_links TO <purge role>; (or `mlflow-purge setup --grant-to <purge role>`)");
+		throw SqlError(
+			"42501", "permission denied for the declared soft links " MP_BOOKKEEPING_SCHEMA ".declared_links",
+			"Every purge follows the links declared there; mlflow-purge does not purge without them.",
+			"GRANT USAGE ON SCHEMA " MP_BOOKKEEPING_SCHEMA " TO <purge role>; GRANT SELECT ON " MP_BOOKKEEPING_SCHEMA
+			".declared_links TO <purge role>; (or `mlflow-purge setup --grant-to <purge role>`)");
 	}
 	const Result rows = session.Exec(mp_declared_links_query, args);
 	declared_links_.reserve(static_cast<size_t>(rows.Rows()));

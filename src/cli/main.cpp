@@ -23,7 +23,8 @@ constexpr int kExitFailed = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitConnect = 3;
 
-const char *const kHelp = R"(mlflow-purge: permanently delete soft-deleted MLflow experiments and runs, in one transaction,
+const char *const kHelp =
+	R"(mlflow-purge: permanently delete soft-deleted MLflow experiments and runs, in one transaction,
 from outside the server (managed PostgreSQL: RDS, Cloud SQL, Azure). Same purge as the mlflow_purge
 extension's functions: same core, same locking, re-checks, cascade order, errors, result rows,
 audit log and artifact outbox; nothing to install in the database.
@@ -155,9 +156,7 @@ Parse(int argc, char **argv) {
 			}
 			return argv[++i];
 		};
-		const auto is = [&](const char *flag) {
-			return arg == flag || arg.rfind(std::string(flag) + "=", 0) == 0;
-		};
+		const auto is = [&](const char *flag) { return arg == flag || arg.rfind(std::string(flag) + "=", 0) == 0; };
 		if (arg == "--help" || arg == "-?") {
 			std::fputs(kHelp, stdout);
 			std::exit(kExitOk);
@@ -273,7 +272,8 @@ Parse(int argc, char **argv) {
 		throw UsageError {"--max-duration, --max-replica-lag and --pause go with --batch-runs"};
 	}
 	if (c.batches && (c.options.max_runs || c.options.dry_run)) {
-		throw UsageError {"--batch-runs sets each batch's --max-runs, and a dry run has no batches (use --dry-run alone)"};
+		throw UsageError {
+			"--batch-runs sets each batch's --max-runs, and a dry run has no batches (use --dry-run alone)"};
 	}
 	if (c.verb != "setup" && c.grant_to) {
 		throw UsageError {"--grant-to goes with setup"};
@@ -335,9 +335,10 @@ main(int argc, char **argv) {
 		PurgeRunner runner(*session, on_notice);
 		if (command.verb == "setup") {
 			const bool created = runner.Setup(command.grant_to);
-			std::printf("mlflow-purge: bookkeeping tables mlflow_purge.audit_log and mlflow_purge.artifact_outbox %s%s\n",
-			            created ? "created" : "already there",
-			            command.grant_to ? ("; INSERT granted to " + *command.grant_to).c_str() : "");
+			std::printf(
+				"mlflow-purge: bookkeeping tables mlflow_purge.audit_log and mlflow_purge.artifact_outbox %s%s\n",
+				created ? "created" : "already there",
+				command.grant_to ? ("; INSERT granted to " + *command.grant_to).c_str() : "");
 		} else if (command.verb == "check") {
 			const PreflightReport preflight = runner.Check(command.options.schema);
 			std::fputs((command.json ? PreflightJson(preflight) : PreflightText(preflight)).c_str(), stdout);
@@ -346,7 +347,8 @@ main(int argc, char **argv) {
 			std::fputs((command.json ? PlanJson(plan) : PlanText(plan)).c_str(), stdout);
 		} else if (command.batches) {
 			const BatchesOutcome outcome = RunInBatches(*session, runner, command.options, *command.batches, on_notice);
-			std::fputs((command.json ? OutcomeJson(outcome.total, notices) : PsqlTable(outcome.total.rows)).c_str(), stdout);
+			std::fputs((command.json ? OutcomeJson(outcome.total, notices) : PsqlTable(outcome.total.rows)).c_str(),
+			           stdout);
 		} else {
 			const PurgeOutcome outcome = runner.Run(command.options);
 			std::fputs((command.json ? OutcomeJson(outcome, notices) : PsqlTable(outcome.rows)).c_str(), stdout);

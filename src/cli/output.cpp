@@ -133,7 +133,7 @@ PlanText(const PlannedProgram &plan) {
 		out += " " + t;
 	}
 	out += "\n-- parameters (every statement gets all of them; $1 and $2 change as the steps run, "
-	       "and each select keys step sets its own):\n";
+		   "and each select keys step sets its own):\n";
 	for (size_t i = 0; i < plan.initial_parameters.size(); ++i) {
 		const auto &p = plan.initial_parameters[i];
 		out += "--   $" + std::to_string(i + 1) + " " + TypeName(p.type) + " = " +
@@ -182,7 +182,8 @@ PsqlMessage(const std::string &severity, const Notice &notice) {
 
 std::string
 PreflightText(const PreflightReport &report) {
-	std::string out = "mlflow-purge check: schema \"" + report.schema + "\": " + std::to_string(report.findings.size()) +
+	std::string out = "mlflow-purge check: schema \"" + report.schema +
+	                  "\": " + std::to_string(report.findings.size()) +
 	                  (report.findings.size() == 1 ? " finding\n" : " findings\n");
 	for (const auto &f : report.findings) {
 		out += "\n" + f.finding + "  " + f.object + "\n";
@@ -199,11 +200,13 @@ PreflightText(const PreflightReport &report) {
 std::string
 PreflightJson(const PreflightReport &report) {
 	const auto nullable = [](const std::optional<std::string> &v) { return v ? JsonString(*v) : std::string("null"); };
-	std::string out = "{\"function\": \"mlflow_purge_check\", \"schema\": " + JsonString(report.schema) + ", \"findings\": [";
+	std::string out = "{\"function\": \"mlflow_purge_check\", \"schema\": " + JsonString(report.schema) +
+	                  ", \"findings\": [";
 	for (size_t i = 0; i < report.findings.size(); ++i) {
 		const auto &f = report.findings[i];
-		out += (i ? ", " : "") + std::string("{\"finding\": ") + JsonString(f.finding) + ", \"object\": " + JsonString(f.object) +
-		       ", \"detail\": " + nullable(f.detail) + ", \"fix\": " + nullable(f.fix) + "}";
+		out += (i ? ", " : "") + std::string("{\"finding\": ") + JsonString(f.finding) +
+		       ", \"object\": " + JsonString(f.object) + ", \"detail\": " + nullable(f.detail) +
+		       ", \"fix\": " + nullable(f.fix) + "}";
 	}
 	return out + "]}\n";
 }

@@ -168,10 +168,9 @@ Session::Exec(const std::string &sql, const std::vector<Param> &params) {
 		types.push_back(p.type);
 		values.push_back(p.value ? p.value->c_str() : nullptr);
 	}
-	PGresult *raw = params.empty()
-	                    ? PQexec(conn_, sql.c_str())
-	                    : PQexecParams(conn_, sql.c_str(), static_cast<int>(params.size()), types.data(), values.data(),
-	                                   nullptr, nullptr, 0);
+	PGresult *raw = params.empty() ? PQexec(conn_, sql.c_str())
+	                               : PQexecParams(conn_, sql.c_str(), static_cast<int>(params.size()), types.data(),
+	                                              values.data(), nullptr, nullptr, 0);
 	Result result(raw);
 	const ExecStatusType status = raw ? PQresultStatus(raw) : PGRES_FATAL_ERROR;
 	if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {

@@ -17,8 +17,8 @@ namespace mlflow_purge::cli {
 // core (the door's status kind mapped as the extension maps it), or from the program itself.
 struct SqlError : std::runtime_error {
 	SqlError(std::string sqlstate_, std::string message_, std::string detail_ = {}, std::string hint_ = {})
-	    : std::runtime_error(message_), sqlstate(std::move(sqlstate_)), message(std::move(message_)),
-	      detail(std::move(detail_)), hint(std::move(hint_)) {}
+		: std::runtime_error(message_), sqlstate(std::move(sqlstate_)), message(std::move(message_)),
+		  detail(std::move(detail_)), hint(std::move(hint_)) {}
 	std::string sqlstate;
 	std::string message;
 	std::string detail;

@@ -5,9 +5,8 @@ namespace mlflow_purge::cli {
 PlannedProgram
 DescribeProgram(const DoorProgram &program, const StatementParams &params, const std::string &schema,
                 const char *function) {
-	static const char *const kinds[] = {"assert", "resolve",         "select targets", "lock",
-	                                    "notice", "guard",           "delete",         "count",
-	                                    "queue artifacts", "findings", "select keys",  "skipped"};
+	static const char *const kinds[] = {"assert", "resolve", "select targets",  "lock",     "notice",      "guard",
+	                                    "delete", "count",   "queue artifacts", "findings", "select keys", "skipped"};
 	PlannedProgram out;
 	out.schema = schema;
 	out.function = function;

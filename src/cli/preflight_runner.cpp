@@ -16,8 +16,8 @@ PurgeRunner::Check(const std::optional<std::string> &schema_option) {
 	PreflightReport report;
 	const Result setting = session_.Exec("SELECT pg_catalog.current_setting('mlflow_purge.schema', true)");
 	report.schema = ChooseSchema(schema_option, setting.Value(0, 0));
-	const std::string namespace_oid =
-	    MlflowNamespace(session_, report.schema, "Pass --schema, or SET mlflow_purge.schema, to the MLflow schema.");
+	const std::string namespace_oid = MlflowNamespace(
+		session_, report.schema, "Pass --schema, or SET mlflow_purge.schema, to the MLflow schema.");
 	const LoadedCatalog catalog(session_, report.schema, true);
 	DoorProgram program;
 	program.PlanCheck(catalog.Catalog());
@@ -25,10 +25,10 @@ PurgeRunner::Check(const std::optional<std::string> &schema_option) {
 		const MpStep &step = program.Step(i);
 		if (step.requires_select) {
 			const Result may = session_.Exec(
-			    "SELECT COALESCE((SELECT pg_catalog.has_table_privilege(c.oid, 'SELECT') FROM pg_catalog.pg_class c "
-			    "WHERE c.relname OPERATOR(pg_catalog.=) $1 AND c.relnamespace OPERATOR(pg_catalog.=) "
-			    "CAST($2 AS pg_catalog.oid)), false)",
-			    {{kTextOid, std::string(program.Text(step.requires_select))}, {kTextOid, namespace_oid}});
+				"SELECT COALESCE((SELECT pg_catalog.has_table_privilege(c.oid, 'SELECT') FROM pg_catalog.pg_class c "
+				"WHERE c.relname OPERATOR(pg_catalog.=) $1 AND c.relnamespace OPERATOR(pg_catalog.=) "
+				"CAST($2 AS pg_catalog.oid)), false)",
+				{{kTextOid, std::string(program.Text(step.requires_select))}, {kTextOid, namespace_oid}});
 			if (may.Text(0, 0) != "t") {
 				continue;
 			}

@@ -18,15 +18,14 @@ CheckTablePrivileges(Session &session, const DoorProgram &program, const std::st
 		}
 	}
 	// Row locks (SELECT ... FOR UPDATE) need UPDATE on the table or on one of its columns.
-	const Result r = session.Exec(
-	    "SELECT u.name, c.oid IS NOT NULL, "
-	    "       COALESCE(pg_catalog.has_table_privilege(c.oid, 'SELECT'), false), "
-	    "       COALESCE(pg_catalog.has_table_privilege(c.oid, 'DELETE'), false), "
-	    "       COALESCE(pg_catalog.has_any_column_privilege(c.oid, 'UPDATE'), false) "
-	    "FROM pg_catalog.unnest(CAST($1 AS pg_catalog.text[])) AS u(name) "
-	    "LEFT JOIN pg_catalog.pg_class c ON c.relname OPERATOR(pg_catalog.=) u.name "
-	    "  AND c.relnamespace OPERATOR(pg_catalog.=) CAST($2 AS pg_catalog.oid)",
-	    {{kTextArrayOid, ArrayLiteral(names)}, {kTextOid, namespace_oid}});
+	const Result r = session.Exec("SELECT u.name, c.oid IS NOT NULL, "
+	                              "       COALESCE(pg_catalog.has_table_privilege(c.oid, 'SELECT'), false), "
+	                              "       COALESCE(pg_catalog.has_table_privilege(c.oid, 'DELETE'), false), "
+	                              "       COALESCE(pg_catalog.has_any_column_privilege(c.oid, 'UPDATE'), false) "
+	                              "FROM pg_catalog.unnest(CAST($1 AS pg_catalog.text[])) AS u(name) "
+	                              "LEFT JOIN pg_catalog.pg_class c ON c.relname OPERATOR(pg_catalog.=) u.name "
+	                              "  AND c.relnamespace OPERATOR(pg_catalog.=) CAST($2 AS pg_catalog.oid)",
+	                              {{kTextArrayOid, ArrayLiteral(names)}, {kTextOid, namespace_oid}});
 	std::map<std::string, MpTableAccess> found;
 	for (int i = 0; i < r.Rows(); ++i) {
 		found[r.Text(i, 0)] = {r.Text(i, 1) == "t", r.Text(i, 2) == "t", r.Text(i, 3) == "t", r.Text(i, 4) == "t"};

@@ -21,9 +21,9 @@ struct ProgramFigures {
 };
 
 struct LoopContext {
-	std::string schema;       // whose outbox rows the queued locations become
+	std::string schema; // whose outbox rows the queued locations become
 	bool bookkeeping = false; // the outbox exists: artifact locations are queued
-	bool progress = false;    // the progress lines as notices (the extension's mlflow_purge.progress)
+	bool progress = false; // the progress lines as notices (the extension's mlflow_purge.progress)
 	const NoticeSink *notices = nullptr;
 };
 

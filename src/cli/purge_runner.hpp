@@ -27,7 +27,7 @@ struct PurgeOptions {
 	bool dry_run = false;
 	std::string model_versions = "keep";
 	std::optional<std::string> schema; // default: the mlflow_purge.schema setting, else public
-	bool progress = false;             // the extension's mlflow_purge.progress = on
+	bool progress = false; // the extension's mlflow_purge.progress = on
 };
 
 struct TableCount {

@@ -6,9 +6,12 @@ namespace mlflow_purge::cli {
 
 std::vector<Param>
 StatementParams::Params() const {
-	std::vector<Param> params = {{kInt4ArrayOid, ArrayLiteral(targets[0])}, {kTextArrayOid, ArrayLiteral(targets[1])},
-	                             {kTextOid, name},                          {kTextOid, workspace},
-	                             {kIntervalOid, older_than},                {kInt4Oid, max_runs}};
+	std::vector<Param> params = {{kInt4ArrayOid, ArrayLiteral(targets[0])},
+	                             {kTextArrayOid, ArrayLiteral(targets[1])},
+	                             {kTextOid, name},
+	                             {kTextOid, workspace},
+	                             {kIntervalOid, older_than},
+	                             {kInt4Oid, max_runs}};
 	for (const auto &k : keys) {
 		params.push_back({kTextArrayOid, k});
 	}

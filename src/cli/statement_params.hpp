@@ -13,7 +13,7 @@ namespace mlflow_purge::cli {
 
 struct StatementParams {
 	std::vector<std::string> targets[2]; // $1 experiment ids, $2 run ids
-	std::optional<std::string> name;     // $3
+	std::optional<std::string> name; // $3
 	std::optional<std::string> workspace;
 	std::optional<std::string> older_than;
 	std::optional<std::string> max_runs;

@@ -30,9 +30,9 @@ QueueArtifactsQuery(const CascadePlan &plan, const CatalogSnapshot &catalog, con
 			continue;
 		}
 		const std::string key = "CAST(" + sql::Column("t0", source.key_column) + " AS pg_catalog.text)";
-		const std::string reference =
-		    source.reference_scheme.empty() ? std::string("CAST(NULL AS pg_catalog.text)")
-		                                    : sql::Literal(source.reference_scheme) + " " + Op("||") + " " + key;
+		const std::string reference = source.reference_scheme.empty()
+		                                  ? std::string("CAST(NULL AS pg_catalog.text)")
+		                                  : sql::Literal(source.reference_scheme) + " " + Op("||") + " " + key;
 		sources += std::string(sources.empty() ? "" : " UNION ") + "SELECT " + sql::Literal(source.entity) +
 		           " AS entity_type, " + key + " AS entity_id, CAST(" + sql::Column("t0", source.location_column) +
 		           " AS pg_catalog.text) AS location, " + reference + " AS reference FROM " +
@@ -73,27 +73,27 @@ QueueArtifactsQuery(const CascadePlan &plan, const CatalogSnapshot &catalog, con
 				surviving = " AND NOT COALESCE((" + statements.Predicate(ref.table, "t0", 0) + "), false)";
 			}
 			used = ", used AS MATERIALIZED (SELECT pg_catalog.array_to_string(k.parts[1:n.n], '/') AS location, "
-			       "k.by_reference FROM " + sql::Qualified(catalog.schema, ref.table) +
-			       " AS t0 CROSS JOIN LATERAL (VALUES " + paths + ") AS k(parts, by_reference) "
-			       "CROSS JOIN LATERAL pg_catalog.unnest(CASE WHEN k.by_reference THEN " + QueuedDepths("q.reference") +
-			       " ELSE " + QueuedDepths("q.location") + " END) AS n(n) WHERE n.n " + Op("<=") +
-			       " pg_catalog.cardinality(k.parts)" + surviving + ")";
-			still_used = " AND NOT EXISTS (SELECT 1 FROM used WHERE NOT used.by_reference AND used.location " + Op("=") +
-			             " q.location)";
+			       "k.by_reference FROM " +
+			       sql::Qualified(catalog.schema, ref.table) + " AS t0 CROSS JOIN LATERAL (VALUES " + paths +
+			       ") AS k(parts, by_reference) "
+			       "CROSS JOIN LATERAL pg_catalog.unnest(CASE WHEN k.by_reference THEN " +
+			       QueuedDepths("q.reference") + " ELSE " + QueuedDepths("q.location") + " END) AS n(n) WHERE n.n " +
+			       Op("<=") + " pg_catalog.cardinality(k.parts)" + surviving + ")";
+			still_used = " AND NOT EXISTS (SELECT 1 FROM used WHERE NOT used.by_reference AND used.location " +
+			             Op("=") + " q.location)";
 			if (by_reference) {
-				still_used += " AND NOT EXISTS (SELECT 1 FROM used WHERE used.by_reference AND used.location " + Op("=") +
-				              " q.reference)";
+				still_used += " AND NOT EXISTS (SELECT 1 FROM used WHERE used.by_reference AND used.location " +
+				              Op("=") + " q.reference)";
 			}
 		}
 	}
 
 	const std::string order = " ORDER BY q.entity_type, q.entity_id, q.location";
-	return "WITH q AS (" + sources + ")" + used +
-	       " SELECT COALESCE(pg_catalog.array_agg(q.entity_type" + order +
+	return "WITH q AS (" + sources + ")" + used + " SELECT COALESCE(pg_catalog.array_agg(q.entity_type" + order +
 	       "), CAST('{}' AS pg_catalog.text[])), COALESCE(pg_catalog.array_agg(q.entity_id" + order +
 	       "), CAST('{}' AS pg_catalog.text[])), COALESCE(pg_catalog.array_agg(q.location" + order +
-	       "), CAST('{}' AS pg_catalog.text[])) FROM q WHERE q.location IS NOT NULL AND q.location " + Op("<>") + " ''" +
-	       still_used;
+	       "), CAST('{}' AS pg_catalog.text[])) FROM q WHERE q.location IS NOT NULL AND q.location " + Op("<>") +
+	       " ''" + still_used;
 }
 
 } // namespace mlflow_purge::core

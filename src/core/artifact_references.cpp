@@ -56,7 +56,8 @@ namespace {
 std::string
 NeedlesOrNotPlain(const std::string &value) {
 	using sql::Op;
-	return value + " " + Op("~~") + " ANY (ARRAY(SELECT '%' OPERATOR(pg_catalog.||) pg_catalog.replace(pg_catalog.replace(" +
+	return value + " " + Op("~~") +
+	       " ANY (ARRAY(SELECT '%' OPERATOR(pg_catalog.||) pg_catalog.replace(pg_catalog.replace(" +
 	       "pg_catalog.replace(n.needle, " + sql::Literal("\\") + ", " + sql::Literal("\\\\") + "), '%', " +
 	       sql::Literal("\\%") + "), '_', " + sql::Literal("\\_") + ") OPERATOR(pg_catalog.||) '%' " +
 	       "FROM pg_catalog.unnest(CAST($1 AS pg_catalog.text[])) AS n(needle)) OPERATOR(pg_catalog.||) " +
@@ -92,10 +93,11 @@ ArtifactPointersQuery(const std::string &schema, const std::vector<ArtifactPoint
 		const std::string value = "CAST(" + sql::Column("t0", pointer.column) + " AS pg_catalog.text)";
 		query += std::string(query.empty() ? "" : " UNION ALL ") + "SELECT " + sql::Literal(pointer.table) +
 		         " AS table_name, " + sql::Literal(pointer.column) + " AS column_name, " + value + " AS value, " +
-		         sql::Literal(pointer.kind == ArtifactPointer::Kind::EntityUri ? "entity_uri" : "location") + " AS kind FROM " +
-		         sql::Qualified(schema, pointer.table) + " AS t0 WHERE " +
-		         (pointer.kind == ArtifactPointer::Kind::Location ? NeedlesOrNotPlain(value) + " OR " + LocalOutsidePrefixes(value)
-		                                                           : Needles(value));
+		         sql::Literal(pointer.kind == ArtifactPointer::Kind::EntityUri ? "entity_uri" : "location") +
+		         " AS kind FROM " + sql::Qualified(schema, pointer.table) + " AS t0 WHERE " +
+		         (pointer.kind == ArtifactPointer::Kind::Location
+		              ? NeedlesOrNotPlain(value) + " OR " + LocalOutsidePrefixes(value)
+		              : Needles(value));
 	}
 	return query;
 }

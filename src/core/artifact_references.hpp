@@ -15,7 +15,7 @@ namespace mlflow_purge::core {
 
 struct ArtifactPointer {
 	enum class Kind {
-		Location,  // an artifact location or path: it points into L when equal to L or under it
+		Location, // an artifact location or path: it points into L when equal to L or under it
 		EntityUri, // a URI naming an entity: runs:/<run_id>/..., models:/<model_id>
 	};
 	std::string table;

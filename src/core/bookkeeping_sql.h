@@ -24,13 +24,13 @@ static const char *const mp_queue_artifacts_sql =
 	"SELECT $1, u.entity_type, u.entity_id, u.location "
 	"FROM ROWS FROM (pg_catalog.unnest($2), pg_catalog.unnest($3), pg_catalog.unnest($4)) AS u(entity_type, entity_id, location)";
 
-#define MP_AUDIT_INSERT                                                                                         \
+#define MP_AUDIT_INSERT                                                                                                \
 	"INSERT INTO " MP_BOOKKEEPING_SCHEMA ".audit_log (started_at, role_name, session_role, function_name, arguments, " \
 	"  mlflow_schema, dry_run, table_counts, total_rows, artifacts_queued, duration_ms"
-#define MP_AUDIT_VALUES                                                                                         \
-	"SELECT $1, $2, $3, $4, pg_catalog.jsonb_object($5, $6), $7, $8, "                                              \
-	"  COALESCE((SELECT pg_catalog.jsonb_object_agg(u.table_name, u.row_count) "                                     \
-	"            FROM ROWS FROM (pg_catalog.unnest($9), pg_catalog.unnest($10)) AS u(table_name, row_count)), "      \
+#define MP_AUDIT_VALUES                                                                                                \
+	"SELECT $1, $2, $3, $4, pg_catalog.jsonb_object($5, $6), $7, $8, "                                                 \
+	"  COALESCE((SELECT pg_catalog.jsonb_object_agg(u.table_name, u.row_count) "                                       \
+	"            FROM ROWS FROM (pg_catalog.unnest($9), pg_catalog.unnest($10)) AS u(table_name, row_count)), "        \
 	"           CAST('{}' AS pg_catalog.jsonb)), $11, $12, $13"
 
 /* An audit_log without targets_skipped (bookkeeping made by 1.1, not yet updated). */

@@ -132,7 +132,7 @@ CascadePlan::Find(const std::string &table) const {
 }
 
 CascadePlanner::CascadePlanner(const CatalogSnapshot &catalog, const MlflowModel &model)
-    : catalog_(catalog), model_(model) {
+	: catalog_(catalog), model_(model) {
 }
 
 CascadePlan
@@ -143,11 +143,11 @@ CascadePlanner::Plan(bool include_experiments, ModelVersionPolicy policy) const 
 	}
 	for (const RootTable *root : {&model_.experiments, &model_.runs}) {
 		if (!catalog_.FindTable(root->table)) {
-			throw PurgeError(ErrorKind::UndefinedTable,
-			                 Message("MLflow table \"%1%\" does not exist in schema \"%2%\"", root->table,
-			                         catalog_.schema),
-			                 Message("The purge reads MLflow's tables from schema \"%1%\".", catalog_.schema),
-			                 "Set mlflow_purge.schema to the schema that holds the MLflow tracking tables.");
+			throw PurgeError(
+				ErrorKind::UndefinedTable,
+				Message("MLflow table \"%1%\" does not exist in schema \"%2%\"", root->table, catalog_.schema),
+				Message("The purge reads MLflow's tables from schema \"%1%\".", catalog_.schema),
+				"Set mlflow_purge.schema to the schema that holds the MLflow tracking tables.");
 		}
 	}
 
@@ -217,10 +217,9 @@ CascadePlanner::Plan(bool include_experiments, ModelVersionPolicy policy) const 
 			if (fk.child_table == parent) {
 				continue; // self-reference: the one DELETE of this table covers it
 			}
-			auto blocking = std::find_if(model_.blocking_edges.begin(), model_.blocking_edges.end(),
-			                             [&](const BlockingEdge &b) {
-				                             return b.child_table == fk.child_table && b.parent_table == parent;
-			                             });
+			auto blocking = std::find_if(
+				model_.blocking_edges.begin(), model_.blocking_edges.end(),
+				[&](const BlockingEdge &b) { return b.child_table == fk.child_table && b.parent_table == parent; });
 			if (blocking != model_.blocking_edges.end()) {
 				edge.blocking_reason = blocking->reason;
 				plan.blocking_edges.push_back(std::move(edge));

@@ -36,17 +36,17 @@ struct CascadeEdge {
 struct PurgedTable {
 	std::string name;
 	std::vector<std::string> primary_key;
-	const RootTable *root = nullptr;  // experiments and runs: targets bound from parameters
+	const RootTable *root = nullptr; // experiments and runs: targets bound from parameters
 	std::vector<CascadeEdge> incoming; // a row goes when any of these links points at a purged row
 	std::vector<std::string> delete_before; // parents to delete after this table without selecting through them
 };
 
 struct CascadePlan {
 	std::string schema;
-	std::vector<PurgedTable> tables;        // deletion order: every child before its parents
+	std::vector<PurgedTable> tables; // deletion order: every child before its parents
 	std::vector<CascadeEdge> set_null_edges; // PostgreSQL itself changes these child rows
 	std::vector<CascadeEdge> blocking_edges; // the purge refuses if any row uses them
-	std::vector<CascadeEdge> kept_links;     // model versions of purged runs under 'keep' / 'error'
+	std::vector<CascadeEdge> kept_links; // model versions of purged runs under 'keep' / 'error'
 	std::vector<CascadeEdge> reported_links; // references kept and named in a NOTICE (review queues, declared)
 
 	const PurgedTable *Find(const std::string &table) const;

@@ -52,7 +52,7 @@ struct DeclaredLink {
 	std::string table;
 	std::string column;
 	std::string refers_to; // experiment | run | trace
-	std::string action;    // owned | keep_and_report
+	std::string action; // owned | keep_and_report
 	std::string relkind;
 };
 

@@ -26,7 +26,7 @@ Named(const DeclaredLink &d) {
 }
 
 const char *const kFixHint = "Correct or delete the row of " MP_BOOKKEEPING_SCHEMA
-                             ".declared_links (as the extension owner); nothing was purged.";
+							 ".declared_links (as the extension owner); nothing was purged.";
 
 [[noreturn]] void
 Refuse(ErrorKind kind, const DeclaredLink &d, const std::string &why) {
@@ -117,7 +117,8 @@ DeclarableEntityForColumn(const std::string &column) {
 std::string
 DeclarationInsert(const std::string &table, const std::string &column, const std::string &refers_to,
                   const std::string &action) {
-	return "INSERT INTO " MP_BOOKKEEPING_SCHEMA ".declared_links (table_name, column_name, refers_to, action) VALUES (" +
+	return "INSERT INTO " MP_BOOKKEEPING_SCHEMA
+	       ".declared_links (table_name, column_name, refers_to, action) VALUES (" +
 	       sql::Literal(table) + ", " + sql::Literal(column) + ", " + sql::Literal(refers_to) + ", " +
 	       sql::Literal(action) + ");";
 }

@@ -65,7 +65,7 @@ ToCatalog(const MpCatalog &in) {
 	for (int i = 0; i < in.ndeclared_links; ++i) {
 		const MpDeclaredLink &d = in.declared_links[i];
 		out.declared_links.push_back(
-		    {Text(d.table), Text(d.column), Text(d.refers_to), Text(d.action), Text(d.relkind)});
+			{Text(d.table), Text(d.column), Text(d.refers_to), Text(d.action), Text(d.relkind)});
 	}
 	return out;
 }

@@ -124,9 +124,9 @@ typedef enum MpStepKind {
 	MP_STEP_DELETE,
 	MP_STEP_COUNT,
 	MP_STEP_QUEUE_ARTIFACTS, /* one row of three text[]: entity types, ids, locations; queue them */
-	MP_STEP_FINDINGS,        /* rows (finding, object, detail, fix) of the preflight report */
-	MP_STEP_SELECT_KEYS,     /* one row, one text[]: becomes parameter `slot` ($7 onwards) */
-	MP_STEP_SKIPPED          /* one row (count, sample): targets SKIP LOCKED left; NOTICE and audit count */
+	MP_STEP_FINDINGS, /* rows (finding, object, detail, fix) of the preflight report */
+	MP_STEP_SELECT_KEYS, /* one row, one text[]: becomes parameter `slot` ($7 onwards) */
+	MP_STEP_SKIPPED /* one row (count, sample): targets SKIP LOCKED left; NOTICE and audit count */
 } MpStepKind;
 
 /* Every statement of a program is executed with MpProgram.nparams parameters: $1 int4[]
@@ -143,8 +143,8 @@ typedef struct MpMessage {
 } MpMessage;
 
 typedef struct MpStep {
-	int kind;   /* MpStepKind */
-	int slot;   /* 1: experiment ids ($1), 2: run ids ($2); SELECT_KEYS: the parameter it fills */
+	int kind; /* MpStepKind */
+	int slot; /* 1: experiment ids ($1), 2: run ids ($2); SELECT_KEYS: the parameter it fills */
 	int append; /* Lock: extend the slot instead of replacing it */
 	int explicit_target;
 	uint32_t locked_table; /* Lock: table whose rows it locks FOR UPDATE (0 in a dry run) */
@@ -204,19 +204,19 @@ typedef struct MpRun {
 	int64_t *counts; /* rows deleted (or counted, in a dry run) per result table */
 	int64_t total_rows;
 	int64_t artifacts_queued; /* a dry run: how many would be queued */
-	int64_t targets_skipped;  /* candidates SKIP LOCKED left to the next call */
+	int64_t targets_skipped; /* candidates SKIP LOCKED left to the next call */
 	int tables_done;
 	int stopped; /* the explicit target vanished: nothing more runs, zero counts */
 } MpRun;
 
 /* Which cells of the statement's first row the driver reads into MpStepResult (0: none). */
 typedef struct MpDirective {
-	int run;           /* 0: skip the step (its targets are empty, or nothing to queue into) */
-	int is_delete;     /* the statement is a DELETE: MpStepResult.rows is the rows it deleted */
-	int flag_column;   /* boolean cell -> flag (NULL is false) */
+	int run; /* 0: skip the step (its targets are empty, or nothing to queue into) */
+	int is_delete; /* the statement is a DELETE: MpStepResult.rows is the rows it deleted */
+	int flag_column; /* boolean cell -> flag (NULL is false) */
 	int number_column; /* bigint cell -> number (NULL is 0) */
 	int sample_column; /* text cell -> sample (NULL stays NULL) */
-	int count_column;  /* array cell -> elements: how many (NULL is 0) */
+	int count_column; /* array cell -> elements: how many (NULL is 0) */
 	int array_columns; /* bit c-1 set: column c is an array cell that must not be NULL -> null_array */
 } MpDirective;
 
@@ -231,12 +231,12 @@ typedef struct MpStepResult {
 } MpStepResult;
 
 typedef enum MpAction {
-	MP_ACT_CONTINUE,      /* apply the fills, print the progress line if asked, go on */
-	MP_ACT_NOTICE,        /* send `message` as a NOTICE; then stop if `stop`, else go on */
-	MP_ACT_RAISE,         /* raise `message` as an error (its kind gives the SQLSTATE) */
-	MP_ACT_FAIL,          /* raise `status`: an internal error, its text filled */
+	MP_ACT_CONTINUE, /* apply the fills, print the progress line if asked, go on */
+	MP_ACT_NOTICE, /* send `message` as a NOTICE; then stop if `stop`, else go on */
+	MP_ACT_RAISE, /* raise `message` as an error (its kind gives the SQLSTATE) */
+	MP_ACT_FAIL, /* raise `status`: an internal error, its text filled */
 	MP_ACT_CHECK_VANISHED, /* run step `statement_step` (the resolve) and call mp_vanished_verdict */
-	MP_ACT_QUEUE          /* queue the step's artifact locations, then mp_run_queued(inserted) */
+	MP_ACT_QUEUE /* queue the step's artifact locations, then mp_run_queued(inserted) */
 } MpAction;
 
 /* Set a parameter from the result: `column` of every row (from_array 0) or the array in row
@@ -249,16 +249,16 @@ typedef struct MpSlotFill {
 } MpSlotFill;
 
 typedef struct MpVerdict {
-	int action;         /* MpAction */
-	MpMessage message;  /* NOTICE/RAISE: a program message; fill it with mp_fill_placeholders */
-	int64_t count;      /* its {count} */
+	int action; /* MpAction */
+	MpMessage message; /* NOTICE/RAISE: a program message; fill it with mp_fill_placeholders */
+	int64_t count; /* its {count} */
 	const char *sample; /* its {sample}: MpStepResult.sample */
-	int stop;           /* after the NOTICE: the call ends with zero counts, still audited */
+	int stop; /* after the NOTICE: the call ends with zero counts, still audited */
 	int statement_step; /* CHECK_VANISHED: the step whose statement to run */
 	int nfills;
 	MpSlotFill fills[2];
 	char progress[512]; /* "" or the progress line of a DELETE/COUNT step */
-	MpStatus status;    /* FAIL */
+	MpStatus status; /* FAIL */
 } MpVerdict;
 
 /* Checks the program's parameter count (6..MP_MAX_PARAMS) and zeroes the run's figures. */
@@ -284,8 +284,7 @@ void mp_run_summary(const MpProgram *program, const MpRun *run, double elapsed_m
  * with `count` and {sample} with `sample` (followed by ", ..." when count > 10: the sample holds
  * ten). Returns the full length, as snprintf does: call again with a buffer that large + 1.
  */
-size_t mp_fill_placeholders(const char *text, int64_t count, const char *sample, char *buffer,
-                            size_t size) MP_NOEXCEPT;
+size_t mp_fill_placeholders(const char *text, int64_t count, const char *sample, char *buffer, size_t size) MP_NOEXCEPT;
 
 /* What the calling role may do to one table of the program, as the driver found it. */
 typedef struct MpTableAccess {

@@ -13,8 +13,8 @@ Owned(std::string child, std::vector<ColumnPair> columns, std::string parent) {
 }
 
 SoftLink
-OwnedWhen(std::string child, std::string column, std::string parent, std::string parent_key,
-          std::string discriminator, std::vector<std::string> values) {
+OwnedWhen(std::string child, std::string column, std::string parent, std::string parent_key, std::string discriminator,
+          std::vector<std::string> values) {
 	SoftLink link = Owned(std::move(child), {{std::move(column), std::move(parent_key)}}, std::move(parent));
 	link.discriminator_column = std::move(discriminator);
 	link.discriminator_values = std::move(values);
@@ -84,31 +84,31 @@ BuildModel() {
 
 	// MLflow 3.12 gateway guardrails use a scorer version; deleting the guardrail with the
 	// experiment would silently change gateway behaviour for everyone.
-	model.blocking_edges.push_back({"guardrails", "scorer_versions",
-	                                "gateway guardrails outlive experiments and must be reconfigured first"});
+	model.blocking_edges.push_back(
+		{"guardrails", "scorer_versions", "gateway guardrails outlive experiments and must be reconfigured first"});
 
 	// Artifact locations (docs/mlflow-facts.md 2.3, last row). `mlflow gc` deletes a run's
 	// artifact_uri; we queue all three for the drainer.
 	model.artifact_sources = {
-	    {"experiment", "experiments", "experiment_id", "artifact_location", ""},
-	    {"run", "runs", "run_uuid", "artifact_uri", "runs:/"},
-	    {"logged_model", "logged_models", "model_id", "artifact_location", "models:/"},
+		{"experiment", "experiments", "experiment_id", "artifact_location", ""},
+		{"run", "runs", "run_uuid", "artifact_uri", "runs:/"},
+		{"logged_model", "logged_models", "model_id", "artifact_location", "models:/"},
 	};
 	// A registered model version keeps pointing at its files after the run is purged: by path
 	// (source, storage_location 2.8+) or by URI (runs:/<run>/..., models:/<model id>).
 	model.artifact_reference = {"model_versions", {"source", "storage_location"}, "source"};
 
 	model.known_references = {
-	    {"model_versions", "run_id"},
-	    {"logged_models", "source_run_id"},
-	    {"assessments", "run_id"},
-	    // A copy of its trace's experiment: the row goes with its trace (fk_assessments_trace_id).
-	    {"assessments", "experiment_id"},
+		{"model_versions", "run_id"},
+		{"logged_models", "source_run_id"},
+		{"assessments", "run_id"},
+		// A copy of its trace's experiment: the row goes with its trace (fk_assessments_trace_id).
+		{"assessments", "experiment_id"},
 	};
 	model.declarable_entities = {
-	    {"experiment", "experiments", "experiment_id", true},
-	    {"run", "runs", "run_uuid", false},
-	    {"trace", "trace_info", "request_id", false},
+		{"experiment", "experiments", "experiment_id", true},
+		{"run", "runs", "run_uuid", false},
+		{"trace", "trace_info", "request_id", false},
 	};
 	model.undeclarable_tables = {"experiments", "runs", "trace_info", "alembic_version"};
 	model.entity_reference_columns = {"experiment_id", "run_uuid", "run_id", "source_run_id", "model_id"};

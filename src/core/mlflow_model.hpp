@@ -28,9 +28,9 @@ struct ColumnPair {
 // A link that rows of child_table have to rows of parent_table without a foreign key.
 struct SoftLink {
 	enum class Role {
-		Owned,               // the child row belongs to the parent: it goes with it
-		ModelVersionOfRun,   // a registered model version made from the run: the model_versions policy decides
-		ReferenceReported,   // a row of a surviving owner naming the parent: kept, and named in a NOTICE
+		Owned, // the child row belongs to the parent: it goes with it
+		ModelVersionOfRun, // a registered model version made from the run: the model_versions policy decides
+		ReferenceReported, // a row of a surviving owner naming the parent: kept, and named in a NOTICE
 	};
 
 	std::string child_table;
@@ -71,7 +71,7 @@ struct ArtifactSource {
 struct ArtifactReference {
 	std::string table;
 	std::vector<std::string> location_columns; // equal to the location, or under it
-	std::string scheme_column;                 // compared with ArtifactSource::reference_scheme + key
+	std::string scheme_column; // compared with ArtifactSource::reference_scheme + key
 };
 
 // An entity a DBA may declare a soft link to (mlflow_purge.declared_links.refers_to): rows whose

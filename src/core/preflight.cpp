@@ -54,7 +54,8 @@ Indexed(const CatalogSnapshot &catalog, const std::string &table, const std::vec
 		if (index.table != table || index.columns.size() < columns.size()) {
 			continue;
 		}
-		const std::set<std::string> leading(index.columns.begin(), index.columns.begin() + static_cast<long>(columns.size()));
+		const std::set<std::string> leading(index.columns.begin(),
+		                                    index.columns.begin() + static_cast<long>(columns.size()));
 		if (leading == wanted) {
 			return true;
 		}
@@ -79,7 +80,8 @@ public:
 		} catch (const PurgeError &e) {
 			// A catalog the purge refuses (a foreign key from another schema, a cycle, a missing
 			// core table) is itself the finding.
-			static_findings_.push_back({"purge_refused", catalog_.schema, std::string(e.what()) + ". " + e.Detail(), e.Hint()});
+			static_findings_.push_back(
+				{"purge_refused", catalog_.schema, std::string(e.what()) + ". " + e.Detail(), e.Hint()});
 		}
 		AddUnknownLinks();
 		AddStaticFindings();
@@ -141,7 +143,8 @@ private:
 				// The walk stays inside the MLflow schema (docs/design.md 4): a purge reaching this
 				// foreign key refuses, naming it.
 				static_findings_.push_back(
-				    {"foreign_schema_link", fk.child_schema + "." + fk.child_table + "." + Joined(fk.child_columns, ","),
+					{"foreign_schema_link",
+				     fk.child_schema + "." + fk.child_table + "." + Joined(fk.child_columns, ","),
 				     Message("foreign key %1% from another schema references %2%: a purge that deletes a referenced "
 				             "row refuses with an error",
 				             fk.name, fk.parent_table),
@@ -156,7 +159,7 @@ private:
 				quoted.push_back(sql::Identifier(column));
 			}
 			static_findings_.push_back(
-			    {"missing_index", fk.child_table + "." + Joined(fk.child_columns, ","),
+				{"missing_index", fk.child_table + "." + Joined(fk.child_columns, ","),
 			     Message("foreign key %1% references %2% without an index on its columns: every %2% row the purge "
 			             "deletes makes PostgreSQL scan %3%",
 			             fk.name, fk.parent_table, fk.child_table),
@@ -171,24 +174,26 @@ private:
 			names += std::string(names.empty() ? "" : ", ") + "(" + Literal(table.name) + ")";
 		}
 		if (const Table *version = catalog_.FindTable(model_.schema_version_table)) {
-			(void) version;
+			(void)version;
 			names += ", (" + Literal(model_.schema_version_table) + ")";
 		}
 		const std::string relation = "pg_catalog.quote_ident(" + Literal(catalog_.schema) + ") " + Op("||") + " '.' " +
 		                             Op("||") + " pg_catalog.quote_ident(t.name)";
 		const std::string may = "pg_catalog.has_table_privilege(" + relation + ", ";
 		const std::string needs_delete = "t.name " + Op("<>") + " " + Literal(model_.schema_version_table);
-		const std::string missing =
-		    "pg_catalog.concat_ws(', ', CASE WHEN NOT " + may + "'SELECT') THEN 'SELECT' END, CASE WHEN " +
-		    needs_delete + " AND NOT " + may + "'DELETE') THEN 'DELETE' END)";
-		Add("SELECT 'missing_privilege', t.name, 'role ' " + Op("||") + " pg_catalog.quote_ident(CAST(CURRENT_USER AS "
-		    "pg_catalog.text)) " + Op("||") + " ' lacks ' " + Op("||") + " m.privileges " + Op("||") +
+		const std::string missing = "pg_catalog.concat_ws(', ', CASE WHEN NOT " + may +
+		                            "'SELECT') THEN 'SELECT' END, CASE WHEN " + needs_delete + " AND NOT " + may +
+		                            "'DELETE') THEN 'DELETE' END)";
+		Add("SELECT 'missing_privilege', t.name, 'role ' " + Op("||") +
+		    " pg_catalog.quote_ident(CAST(CURRENT_USER AS "
+		    "pg_catalog.text)) " +
+		    Op("||") + " ' lacks ' " + Op("||") + " m.privileges " + Op("||") +
 		    " ' on this table, which the purge reads' " + Op("||") + " CASE WHEN " + needs_delete +
 		    " THEN ' and deletes from' ELSE '' END, 'GRANT ' " + Op("||") + " m.privileges " + Op("||") + " ' ON ' " +
 		    Op("||") + " " + relation + " " + Op("||") + " ' TO ' " + Op("||") +
-		    " pg_catalog.quote_ident(CAST(CURRENT_USER AS pg_catalog.text)) " + Op("||") + " ';' FROM (VALUES " + names +
-		    ") AS t(name) CROSS JOIN LATERAL (SELECT " + missing + " AS privileges) AS m WHERE m.privileges " + Op("<>") +
-		    " '' ORDER BY t.name");
+		    " pg_catalog.quote_ident(CAST(CURRENT_USER AS pg_catalog.text)) " + Op("||") + " ';' FROM (VALUES " +
+		    names + ") AS t(name) CROSS JOIN LATERAL (SELECT " + missing + " AS privileges) AS m WHERE m.privileges " +
+		    Op("<>") + " '' ORDER BY t.name");
 	}
 
 	// A column named like an MLflow key that nothing we know explains: a link (MLflow's or a
@@ -226,7 +231,7 @@ private:
 				}
 				const std::string entity = DeclarableEntityForColumn(column.name);
 				static_findings_.push_back(
-				    {"unknown_link", table.name + "." + column.name,
+					{"unknown_link", table.name + "." + column.name,
 				     Message("%1%.%2% looks like a link to an MLflow entity, but no foreign key or link known to "
 				             "mlflow_purge covers it: the purge leaves its rows in place, pointing at purged entities",
 				             table.name, column.name) +

@@ -17,7 +17,8 @@ namespace mlflow_purge::core {
 
 // touched_tables: the tables of the MLflow schema the default purge deletes from or updates
 // (ON DELETE SET NULL children); empty when the purge is refused outright.
-std::vector<std::string> SecurityFindingQueries(const CatalogSnapshot &catalog, const std::vector<std::string> &touched_tables,
+std::vector<std::string> SecurityFindingQueries(const CatalogSnapshot &catalog,
+                                                const std::vector<std::string> &touched_tables,
                                                 const std::string &experiments_table);
 
 } // namespace mlflow_purge::core

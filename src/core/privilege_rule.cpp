@@ -59,11 +59,12 @@ mp_check_privileges(const MpProgram *program, const char *role, const MpTableAcc
 		Report(status, MP_OK, "");
 		return MP_OK;
 	}
-	Report(status, MP_INSUFFICIENT_PRIVILEGE, dry ? "permission denied for the MLflow tables this purge reads"
-	                                             : "permission denied for the MLflow tables this purge deletes from");
+	Report(status, MP_INSUFFICIENT_PRIVILEGE,
+	       dry ? "permission denied for the MLflow tables this purge reads"
+	           : "permission denied for the MLflow tables this purge deletes from");
 	FixedText(status->detail, sizeof status->detail).Append("Role \"%s\" lacks: %s.", role ? role : "", missing);
 	FixedText(status->hint, sizeof status->hint)
-	    .Append("Grant %s, or run the purge as the MLflow schema owner.",
+		.Append("Grant %s, or run the purge as the MLflow schema owner.",
 	            dry ? "SELECT on those tables"
 	                : "SELECT and DELETE on those tables and UPDATE on one column of the locked ones");
 	return MP_INSUFFICIENT_PRIVILEGE;

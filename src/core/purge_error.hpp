@@ -10,25 +10,24 @@
 namespace mlflow_purge::core {
 
 enum class ErrorKind {
-	NullValue,              // 22004 null_value_not_allowed
-	InvalidParameter,       // 22023 invalid_parameter_value
-	NotFound,               // P0002 no_data_found
-	NotDeleted,             // 55000 object_not_in_prerequisite_state
-	DependentObjects,       // 2BP01 dependent_objects_still_exist
-	UndefinedTable,         // 42P01 undefined_table
-	UndefinedColumn,        // 42703 undefined_column
-	DatatypeMismatch,       // 42804 datatype_mismatch
-	InvalidForeignKey,      // 42830 invalid_foreign_key (a cycle the planner cannot order)
-	InsufficientPrivilege,  // 42501 insufficient_privilege
-	OutOfMemory,            // 53200 out_of_memory
-	Internal,               // XX000 internal_error: a bug
+	NullValue, // 22004 null_value_not_allowed
+	InvalidParameter, // 22023 invalid_parameter_value
+	NotFound, // P0002 no_data_found
+	NotDeleted, // 55000 object_not_in_prerequisite_state
+	DependentObjects, // 2BP01 dependent_objects_still_exist
+	UndefinedTable, // 42P01 undefined_table
+	UndefinedColumn, // 42703 undefined_column
+	DatatypeMismatch, // 42804 datatype_mismatch
+	InvalidForeignKey, // 42830 invalid_foreign_key (a cycle the planner cannot order)
+	InsufficientPrivilege, // 42501 insufficient_privilege
+	OutOfMemory, // 53200 out_of_memory
+	Internal, // XX000 internal_error: a bug
 };
 
 class PurgeError : public std::runtime_error {
 public:
 	PurgeError(ErrorKind kind, const std::string &message, std::string detail = {}, std::string hint = {})
-	    : std::runtime_error(message), kind_(kind), detail_(std::move(detail)), hint_(std::move(hint)) {
-	}
+		: std::runtime_error(message), kind_(kind), detail_(std::move(detail)), hint_(std::move(hint)) {}
 
 	ErrorKind Kind() const { return kind_; }
 	const std::string &Detail() const { return detail_; }

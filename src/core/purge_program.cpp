@@ -19,10 +19,9 @@ using sql::Ref;
 class ProgramBuilder {
 public:
 	ProgramBuilder(const PurgeRequest &request, const CatalogSnapshot &catalog)
-	    : request_(request), catalog_(catalog), model_(MlflowModel::Get()),
-	      experiments_(sql::Qualified(catalog.schema, model_.experiments.table)),
-	      runs_(sql::Qualified(catalog.schema, model_.runs.table)) {
-	}
+		: request_(request), catalog_(catalog), model_(MlflowModel::Get()),
+		  experiments_(sql::Qualified(catalog.schema, model_.experiments.table)),
+		  runs_(sql::Qualified(catalog.schema, model_.runs.table)) {}
 
 	PurgeProgram Build() {
 		const bool with_experiments = request_.operation != Operation::Run;
@@ -99,7 +98,8 @@ private:
 
 	std::string ExperimentByIdQuery() const {
 		return "SELECT " + Column("e", ExperimentKey()) + ", " + IsDeleted("e") + " FROM " + experiments_ +
-		       " AS e WHERE " + Column("e", ExperimentKey()) + " " + Op("=") + " ANY (" + Ref(Param::ExperimentIds) + ")";
+		       " AS e WHERE " + Column("e", ExperimentKey()) + " " + Op("=") + " ANY (" + Ref(Param::ExperimentIds) +
+		       ")";
 	}
 
 	std::string ExperimentByNameQuery() const {
@@ -107,7 +107,8 @@ private:
 		                  " AS e WHERE " + Column("e", model_.experiment_name_column) + " " + Op("=") + " " +
 		                  Ref(Param::Text);
 		if (request_.workspace) {
-			sql += " AND " + Column("e", model_.experiment_workspace_column) + " " + Op("=") + " " + Ref(Param::Workspace);
+			sql += " AND " + Column("e", model_.experiment_workspace_column) + " " + Op("=") + " " +
+			       Ref(Param::Workspace);
 		}
 		return sql + " ORDER BY 1";
 	}
@@ -131,9 +132,9 @@ private:
 
 	void AddResolveRun() {
 		program_.resolve_step = static_cast<int>(program_.steps.size());
-		Step &step = Add(StepKind::Resolve, "SELECT " + Column("r", RunKey()) + ", " + IsDeleted("r") + " FROM " + runs_ +
-		                                        " AS r WHERE " + Column("r", RunKey()) + " " + Op("=") + " ANY (" +
-		                                        Ref(Param::RunIds) + ")");
+		Step &step = Add(StepKind::Resolve, "SELECT " + Column("r", RunKey()) + ", " + IsDeleted("r") + " FROM " +
+		                                        runs_ + " AS r WHERE " + Column("r", RunKey()) + " " + Op("=") +
+		                                        " ANY (" + Ref(Param::RunIds) + ")");
 		step.slot = TargetSlot::Runs;
 		const std::string what = Message("run %1%", *request_.run_id);
 		step.primary = {ErrorKind::NotFound, Message("%1% does not exist", what),
@@ -150,15 +151,15 @@ private:
 	// restored while we waited is not purged. Never touches an active experiment's row, which
 	// MLflow's inserts of runs need.
 	void AddLockExperiments(bool explicit_target) {
-		Step &step = Add(StepKind::Lock, "SELECT " + Column("e", ExperimentKey()) + " FROM " + experiments_ + " AS e WHERE " +
-		                                     Column("e", ExperimentKey()) + " " + Op("=") + " ANY (" +
+		Step &step = Add(StepKind::Lock, "SELECT " + Column("e", ExperimentKey()) + " FROM " + experiments_ +
+		                                     " AS e WHERE " + Column("e", ExperimentKey()) + " " + Op("=") + " ANY (" +
 		                                     Ref(Param::ExperimentIds) + ") AND " + IsDeleted("e") + " ORDER BY 1" +
 		                                     LockClause(!explicit_target));
 		step.slot = TargetSlot::Experiments;
 		step.explicit_target = explicit_target;
 		step.locked_table = model_.experiments.table;
-		step.primary = {ErrorKind::NotFound, "the experiment was purged by a concurrent call while this call waited for it",
-		                "", ""};
+		step.primary = {ErrorKind::NotFound,
+		                "the experiment was purged by a concurrent call while this call waited for it", "", ""};
 	}
 
 	// A purged experiment takes all its runs, whatever their stage (docs/design.md 3). Waits for
@@ -179,8 +180,8 @@ private:
 		step.slot = TargetSlot::Runs;
 		step.explicit_target = explicit_target;
 		step.locked_table = model_.runs.table;
-		step.primary = {ErrorKind::NotFound, "the run was purged by a concurrent call while this call waited for it", "",
-		                ""};
+		step.primary = {ErrorKind::NotFound, "the run was purged by a concurrent call while this call waited for it",
+		                "", ""};
 	}
 
 	// The single deleted runs of live experiments among the candidates in $2, locked without
@@ -191,10 +192,10 @@ private:
 		                 "WITH single AS (SELECT " + Column("r", RunKey()) + " FROM " + runs_ + " AS r WHERE " +
 		                     Column("r", RunKey()) + " " + Op("=") + " ANY (" + Ref(Param::RunIds) + ") AND " +
 		                     IsDeleted("r") + " AND NOT COALESCE(" + Column("r", ExperimentKey()) + " " + Op("=") +
-		                     " ANY (" + Ref(Param::ExperimentIds) + "), false) ORDER BY 1" + lock +
-		                     ") SELECT single." + sql::Identifier(RunKey()) + " FROM single UNION ALL SELECT " +
-		                     Column("o", RunKey()) + " FROM " + runs_ + " AS o WHERE " + Column("o", ExperimentKey()) +
-		                     " " + Op("=") + " ANY (" + Ref(Param::ExperimentIds) + ") ORDER BY 1");
+		                     " ANY (" + Ref(Param::ExperimentIds) + "), false) ORDER BY 1" + lock + ") SELECT single." +
+		                     sql::Identifier(RunKey()) + " FROM single UNION ALL SELECT " + Column("o", RunKey()) +
+		                     " FROM " + runs_ + " AS o WHERE " + Column("o", ExperimentKey()) + " " + Op("=") +
+		                     " ANY (" + Ref(Param::ExperimentIds) + ") ORDER BY 1");
 		step.slot = TargetSlot::Runs;
 		step.locked_table = model_.runs.table;
 	}
@@ -220,15 +221,18 @@ private:
 		if (candidate_experiments_ == 0) {
 			return;
 		}
-		const std::string hit =
-		    "SELECT 'experiment ' " + Op("||") + " CAST(" + Column("e", ExperimentKey()) + " AS pg_catalog.text) AS label FROM " +
-		    experiments_ + " AS e WHERE " + Column("e", ExperimentKey()) + " " + Op("=") + " ANY (CAST(" +
-		    sql::Ref(candidate_experiments_) + " AS pg_catalog.int4[])) AND " + IsDeleted("e") + " AND NOT COALESCE(" +
-		    Column("e", ExperimentKey()) + " " + Op("=") + " ANY (" + Ref(Param::ExperimentIds) + "), false)"
-		    " UNION ALL SELECT 'run ' " + Op("||") + " CAST(" + Column("r", RunKey()) + " AS pg_catalog.text) FROM " + runs_ +
-		    " AS r WHERE " + Column("r", RunKey()) + " " + Op("=") + " ANY (" + sql::Ref(candidate_runs_) + ") AND " +
-		    IsDeleted("r") + " AND NOT COALESCE(" + Column("r", RunKey()) + " " + Op("=") + " ANY (" + Ref(Param::RunIds) +
-		    "), false)";
+		const std::string hit = "SELECT 'experiment ' " + Op("||") + " CAST(" + Column("e", ExperimentKey()) +
+		                        " AS pg_catalog.text) AS label FROM " + experiments_ + " AS e WHERE " +
+		                        Column("e", ExperimentKey()) + " " + Op("=") + " ANY (CAST(" +
+		                        sql::Ref(candidate_experiments_) + " AS pg_catalog.int4[])) AND " + IsDeleted("e") +
+		                        " AND NOT COALESCE(" + Column("e", ExperimentKey()) + " " + Op("=") + " ANY (" +
+		                        Ref(Param::ExperimentIds) +
+		                        "), false)"
+		                        " UNION ALL SELECT 'run ' " +
+		                        Op("||") + " CAST(" + Column("r", RunKey()) + " AS pg_catalog.text) FROM " + runs_ +
+		                        " AS r WHERE " + Column("r", RunKey()) + " " + Op("=") + " ANY (" +
+		                        sql::Ref(candidate_runs_) + ") AND " + IsDeleted("r") + " AND NOT COALESCE(" +
+		                        Column("r", RunKey()) + " " + Op("=") + " ANY (" + Ref(Param::RunIds) + "), false)";
 		Step &step = Add(StepKind::Skipped, CountAndSample(hit));
 		step.primary = {ErrorKind::Internal,
 		                "{count} target(s) were skipped because another session holds them; the next call retries "
@@ -286,8 +290,8 @@ private:
 		                                             : std::string("CAST(NULL AS pg_catalog.int8)");
 		const std::string rn_time = run_time ? Column("r", model_.run_deleted_time_column)
 		                                     : std::string("CAST(NULL AS pg_catalog.int8)");
-		std::string experiments_filter = IsDeleted("e") + " AND " + Column("e", ExperimentKey()) + " " + Op("<>") + " " +
-		                                 std::to_string(model_.default_experiment_id);
+		std::string experiments_filter = IsDeleted("e") + " AND " + Column("e", ExperimentKey()) + " " + Op("<>") +
+		                                 " " + std::to_string(model_.default_experiment_id);
 		std::string runs_filter = IsDeleted("r") + " AND NOT EXISTS (SELECT 1 FROM " + experiments_ + " AS x WHERE " +
 		                          Column("x", ExperimentKey()) + " " + Op("=") + " " + Column("r", ExperimentKey()) +
 		                          " AND " + IsDeleted("x") + ")";
@@ -301,27 +305,33 @@ private:
 		std::string experiments_from = experiments_ + " AS e";
 		if (request_.max_runs) {
 			run_count = "COALESCE(rc.n, 0)";
-			experiments_from += " LEFT JOIN (SELECT " + Column("c", ExperimentKey()) + " AS experiment_id, "
-			                    "pg_catalog.count(*) AS n FROM " + runs_ + " AS c GROUP BY 1) AS rc ON rc.experiment_id " +
-			                    Op("=") + " " + Column("e", ExperimentKey());
+			experiments_from += " LEFT JOIN (SELECT " + Column("c", ExperimentKey()) +
+			                    " AS experiment_id, "
+			                    "pg_catalog.count(*) AS n FROM " +
+			                    runs_ + " AS c GROUP BY 1) AS rc ON rc.experiment_id " + Op("=") + " " +
+			                    Column("e", ExperimentKey());
 		}
 		std::string sql =
-		    "WITH candidate AS ("
-		    "SELECT 0 AS kind, " + Column("e", ExperimentKey()) + " AS experiment_id, CAST(NULL AS pg_catalog.text) AS run_id, " +
-		    exp_time + " AS deleted_at, " + run_count + " AS run_count FROM " + experiments_from + " WHERE " +
-		    experiments_filter +
-		    " UNION ALL "
-		    "SELECT 1, CAST(NULL AS pg_catalog.int4), CAST(" + Column("r", RunKey()) + " AS pg_catalog.text), " + rn_time +
-		    ", 1 FROM " + runs_ + " AS r WHERE " + runs_filter +
-		    "), ranked AS (SELECT candidate.*, pg_catalog.sum(run_count) OVER w AS running_total, "
-		    "pg_catalog.row_number() OVER w AS position FROM candidate "
-		    "WINDOW w AS (ORDER BY deleted_at NULLS FIRST, kind, experiment_id, run_id ROWS UNBOUNDED PRECEDING)), "
-		    "chosen AS (SELECT * FROM ranked WHERE " + Ref(Param::MaxRuns) + " IS NULL OR position " + Op("=") +
-		    " 1 OR running_total " + Op("<=") + " " + Ref(Param::MaxRuns) + ") "
-		    "SELECT COALESCE(pg_catalog.array_agg(experiment_id ORDER BY experiment_id) FILTER (WHERE kind " + Op("=") +
-		    " 0), CAST('{}' AS pg_catalog.int4[])), "
-		    "COALESCE(pg_catalog.array_agg(run_id ORDER BY run_id) FILTER (WHERE kind " + Op("=") +
-		    " 1), CAST('{}' AS pg_catalog.text[])) FROM chosen";
+			"WITH candidate AS ("
+			"SELECT 0 AS kind, " +
+			Column("e", ExperimentKey()) + " AS experiment_id, CAST(NULL AS pg_catalog.text) AS run_id, " + exp_time +
+			" AS deleted_at, " + run_count + " AS run_count FROM " + experiments_from + " WHERE " + experiments_filter +
+			" UNION ALL "
+			"SELECT 1, CAST(NULL AS pg_catalog.int4), CAST(" +
+			Column("r", RunKey()) + " AS pg_catalog.text), " + rn_time + ", 1 FROM " + runs_ + " AS r WHERE " +
+			runs_filter +
+			"), ranked AS (SELECT candidate.*, pg_catalog.sum(run_count) OVER w AS running_total, "
+			"pg_catalog.row_number() OVER w AS position FROM candidate "
+			"WINDOW w AS (ORDER BY deleted_at NULLS FIRST, kind, experiment_id, run_id ROWS UNBOUNDED PRECEDING)), "
+			"chosen AS (SELECT * FROM ranked WHERE " +
+			Ref(Param::MaxRuns) + " IS NULL OR position " + Op("=") + " 1 OR running_total " + Op("<=") + " " +
+			Ref(Param::MaxRuns) +
+			") "
+			"SELECT COALESCE(pg_catalog.array_agg(experiment_id ORDER BY experiment_id) FILTER (WHERE kind " +
+			Op("=") +
+			" 0), CAST('{}' AS pg_catalog.int4[])), "
+			"COALESCE(pg_catalog.array_agg(run_id ORDER BY run_id) FILTER (WHERE kind " +
+			Op("=") + " 1), CAST('{}' AS pg_catalog.text[])) FROM chosen";
 		Add(StepKind::SelectTargets, std::move(sql));
 	}
 
@@ -387,7 +397,7 @@ private:
 				continue;
 			}
 			const size_t position = static_cast<size_t>(parent - plan.tables.data());
-			candidates.push_back({position, KeySlot{parent->name, column, 0, *element_type}});
+			candidates.push_back({position, KeySlot {parent->name, column, 0, *element_type}});
 		}
 		std::stable_sort(candidates.begin(), candidates.end(), [](const Candidate &a, const Candidate &b) {
 			return a.position != b.position ? a.position > b.position : a.slot.column < b.slot.column;
@@ -411,11 +421,12 @@ private:
 		                  ") AND NOT " + IsDeleted("r");
 		Step &step = Add(StepKind::Notice, CountAndSample(hit));
 		step.needs_targets = true;
-		step.primary = {ErrorKind::Internal,
-		                "{count} run(s) of purged experiments were not marked deleted and are purged with them: {sample}",
-		                "MLflow before 1.27 did not mark runs deleted with their experiment, and a run restored inside "
-		                "a deleted experiment is invisible in MLflow.",
-		                ""};
+		step.primary = {
+			ErrorKind::Internal,
+			"{count} run(s) of purged experiments were not marked deleted and are purged with them: {sample}",
+			"MLflow before 1.27 did not mark runs deleted with their experiment, and a run restored inside "
+			"a deleted experiment is invisible in MLflow.",
+			""};
 	}
 
 	void AddLinkChecks(const CascadePlan &plan, ModelVersionPolicy policy) {
@@ -436,10 +447,11 @@ private:
 			Step &step = Add(refuse ? StepKind::Guard : StepKind::Notice, statements.EdgeRows(edge, false));
 			step.needs_targets = true;
 			step.primary = {ErrorKind::NotDeleted,
-			                refuse ? std::string("cannot purge: {count} registered model version(s) were made from runs "
-			                                     "the purge would delete: {sample}")
-			                       : std::string("{count} registered model version(s) made from purged runs are kept: "
-			                                     "{sample}"),
+			                refuse
+			                    ? std::string("cannot purge: {count} registered model version(s) were made from runs "
+			                                  "the purge would delete: {sample}")
+			                    : std::string("{count} registered model version(s) made from purged runs are kept: "
+			                                  "{sample}"),
 			                Message("%1%.%2% points at the purged runs.", edge.child_table, edge.columns.front().child),
 			                refuse ? "Delete those model versions first, or pass model_versions => 'keep' or 'delete'."
 			                       : "Pass model_versions => 'delete' to remove them with their tags and aliases."};
@@ -448,11 +460,12 @@ private:
 			// Rows the purge deletes anyway (a queue of the purged experiment itself) are not news.
 			Step &step = Add(StepKind::Notice, statements.EdgeRows(edge, true));
 			step.needs_targets = true;
-			step.primary = {ErrorKind::Internal,
-			                Message("{count} row(s) of %1% name purged rows of %2% in column %3% and are kept: {sample}",
-			                        edge.child_table, edge.parent_table, edge.columns.front().child),
-			                Message("Link %1% is a reference: its rows belong to something the purge keeps.", edge.name),
-			                "Remove or re-point those rows if they should not name a purged entity."};
+			step.primary = {
+				ErrorKind::Internal,
+				Message("{count} row(s) of %1% name purged rows of %2% in column %3% and are kept: {sample}",
+			            edge.child_table, edge.parent_table, edge.columns.front().child),
+				Message("Link %1% is a reference: its rows belong to something the purge keeps.", edge.name),
+				"Remove or re-point those rows if they should not name a purged entity."};
 		}
 		for (const auto &edge : plan.set_null_edges) {
 			Step &step = Add(StepKind::Notice, statements.EdgeRows(edge, true));

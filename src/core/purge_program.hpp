@@ -26,14 +26,14 @@ struct Diagnostic {
 };
 
 enum class StepKind {
-	Assert,        // returns one boolean; true raises `primary`
-	Resolve,       // returns (key, is_deleted) rows for a named target: none, several or a live one is an error
+	Assert, // returns one boolean; true raises `primary`
+	Resolve, // returns (key, is_deleted) rows for a named target: none, several or a live one is an error
 	SelectTargets, // returns one row (experiment ids int4[], run ids text[]): the candidates
-	Lock,          // returns keys, locked and re-checked; they replace (or extend) the slot
-	Notice,        // returns (count, sample); a positive count raises `primary` as a NOTICE
-	Guard,         // returns (count, sample); a positive count raises `primary` as an ERROR
-	Delete,        // DELETE; its row count is added to result row `table_index`
-	Count,         // SELECT count(*) (dry run); added to result row `table_index`
+	Lock, // returns keys, locked and re-checked; they replace (or extend) the slot
+	Notice, // returns (count, sample); a positive count raises `primary` as a NOTICE
+	Guard, // returns (count, sample); a positive count raises `primary` as an ERROR
+	Delete, // DELETE; its row count is added to result row `table_index`
+	Count, // SELECT count(*) (dry run); added to result row `table_index`
 	// Returns one row (entity types text[], entity ids text[], locations text[]): the artifact
 	// locations to queue in the outbox. Runs before the deletes, with the caller's rights; the
 	// glue writes the outbox rows as the extension owner.
@@ -53,16 +53,16 @@ struct Step {
 	StepKind kind = StepKind::Assert;
 	std::string sql;
 	TargetSlot slot = TargetSlot::Experiments; // Resolve, Lock: where the keys go
-	bool append = false;                        // Lock: add to the slot instead of replacing it
-	bool explicit_target = false;               // Lock: nothing locked means the named target vanished
-	std::string locked_table;                   // Lock: the table whose rows it locks (FOR UPDATE needs UPDATE)
-	bool needs_targets = false;                 // skipped when both target slots are empty
-	int table_index = -1;                       // Delete, Count
-	int key_param = 0;                          // SelectKeys: the parameter it fills
-	std::string requires_select;                // Findings: skipped unless the caller may read this table
-	Diagnostic primary;                         // see StepKind; Resolve: not found; Lock: vanished (NOTICE)
-	Diagnostic ambiguous;                       // Resolve: several rows
-	Diagnostic not_deleted;                     // Resolve: the target is live
+	bool append = false; // Lock: add to the slot instead of replacing it
+	bool explicit_target = false; // Lock: nothing locked means the named target vanished
+	std::string locked_table; // Lock: the table whose rows it locks (FOR UPDATE needs UPDATE)
+	bool needs_targets = false; // skipped when both target slots are empty
+	int table_index = -1; // Delete, Count
+	int key_param = 0; // SelectKeys: the parameter it fills
+	std::string requires_select; // Findings: skipped unless the caller may read this table
+	Diagnostic primary; // see StepKind; Resolve: not found; Lock: vanished (NOTICE)
+	Diagnostic ambiguous; // Resolve: several rows
+	Diagnostic not_deleted; // Resolve: the target is live
 };
 
 struct PurgeProgram {

@@ -43,11 +43,11 @@ RequireColumn(const CatalogSnapshot &catalog, const std::string &table, const st
 	}
 	const Column *c = t->FindColumn(column);
 	if (!c) {
-		throw PurgeError(ErrorKind::UndefinedColumn,
-		                 Message("column \"%1%\" of MLflow table \"%2%.%3%\" does not exist", column, catalog.schema,
-		                         table),
-		                 "The purge needs this column to tell soft-deleted entities from live ones.",
-		                 "Check that mlflow_purge.schema names an MLflow tracking schema created by `mlflow db upgrade`.");
+		throw PurgeError(
+			ErrorKind::UndefinedColumn,
+			Message("column \"%1%\" of MLflow table \"%2%.%3%\" does not exist", column, catalog.schema, table),
+			"The purge needs this column to tell soft-deleted entities from live ones.",
+			"Check that mlflow_purge.schema names an MLflow tracking schema created by `mlflow db upgrade`.");
 	}
 	if (type_ok && !type_ok(c->type)) {
 		throw PurgeError(ErrorKind::DatatypeMismatch,
@@ -136,8 +136,7 @@ ValidateRequest(const PurgeRequest &request, const CatalogSnapshot &catalog) {
 			                 "Delete the runs you no longer need from it and purge them with mlflow_purge_run().");
 		}
 		if (*request.experiment_id < 0) {
-			throw PurgeError(ErrorKind::InvalidParameter,
-			                 Message("invalid experiment id %1%", *request.experiment_id),
+			throw PurgeError(ErrorKind::InvalidParameter, Message("invalid experiment id %1%", *request.experiment_id),
 			                 "MLflow experiment ids are never negative.", "");
 		}
 		break;
@@ -150,8 +149,8 @@ ValidateRequest(const PurgeRequest &request, const CatalogSnapshot &catalog) {
 		}
 		if (request.workspace) {
 			if (request.workspace->empty()) {
-				throw PurgeError(ErrorKind::InvalidParameter, "workspace must not be empty",
-				                 "", "Pass workspace => NULL to look the name up in every workspace.");
+				throw PurgeError(ErrorKind::InvalidParameter, "workspace must not be empty", "",
+				                 "Pass workspace => NULL to look the name up in every workspace.");
 			}
 			const Table *experiments = catalog.FindTable(model.experiments.table);
 			if (experiments && !experiments->HasColumn(model.experiment_workspace_column)) {
@@ -174,7 +173,8 @@ ValidateRequest(const PurgeRequest &request, const CatalogSnapshot &catalog) {
 		if (id.empty() || bad_chars || (width > 0 && id.size() > static_cast<size_t>(width))) {
 			throw PurgeError(ErrorKind::InvalidParameter, Message("malformed MLflow run id \"%1%\"", id),
 			                 width > 0 ? Message("An MLflow run id is 1 to %1% letters, digits, '-' or '_' "
-			                                     "(MLflow makes 32 hexadecimal digits).", width)
+			                                     "(MLflow makes 32 hexadecimal digits).",
+			                                     width)
 			                           : std::string("An MLflow run id is made of letters, digits, '-' or '_'."),
 			                 "Copy the run id from the MLflow UI or from runs.run_uuid.");
 		}
@@ -182,23 +182,23 @@ ValidateRequest(const PurgeRequest &request, const CatalogSnapshot &catalog) {
 	}
 	case Operation::Deleted:
 		if (request.max_runs && *request.max_runs <= 0) {
-			throw PurgeError(ErrorKind::InvalidParameter, Message("max_runs must be positive, not %1%", *request.max_runs),
-			                 "max_runs bounds how many runs one call purges.",
-			                 "Pass a positive number, or NULL for no limit.");
+			throw PurgeError(
+				ErrorKind::InvalidParameter, Message("max_runs must be positive, not %1%", *request.max_runs),
+				"max_runs bounds how many runs one call purges.", "Pass a positive number, or NULL for no limit.");
 		}
 		if (request.older_than_given) {
 			for (const auto &[table, column] :
-			     {std::pair{model.runs.table, model.run_deleted_time_column},
-			      std::pair{model.experiments.table, model.experiment_deleted_time_column}}) {
+			     {std::pair {model.runs.table, model.run_deleted_time_column},
+			      std::pair {model.experiments.table, model.experiment_deleted_time_column}}) {
 				const Table *t = catalog.FindTable(table);
 				if (t && !t->HasColumn(column)) {
-					throw PurgeError(ErrorKind::UndefinedColumn,
-					                 Message("older_than needs column \"%1%.%2%\", which this MLflow schema lacks",
-					                         table, column),
-					                 "runs.deleted_time arrived with MLflow 1.28 and experiments.last_update_time "
-					                 "with MLflow 1.29; without them the age of a deletion is unknown.",
-					                 "Upgrade the schema with `mlflow db upgrade`, or call without older_than to "
-					                 "purge every deleted entity.");
+					throw PurgeError(
+						ErrorKind::UndefinedColumn,
+						Message("older_than needs column \"%1%.%2%\", which this MLflow schema lacks", table, column),
+						"runs.deleted_time arrived with MLflow 1.28 and experiments.last_update_time "
+						"with MLflow 1.29; without them the age of a deletion is unknown.",
+						"Upgrade the schema with `mlflow db upgrade`, or call without older_than to "
+						"purge every deleted entity.");
 				}
 			}
 		}

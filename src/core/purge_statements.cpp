@@ -71,7 +71,7 @@ PurgeStatements::EdgePredicate(const CascadeEdge &edge, const std::string &child
 		}
 		condition = sql::Column(child_alias, edge.columns.front().child) + " " + sql::Op("=") + " ANY (" + keys + ")";
 	} else if (const KeySlot *slot = edge.columns.size() == 1 ? FindSlot(edge.parent_table, edge.columns.front().parent)
-	                                                         : nullptr) {
+	                                                          : nullptr) {
 		// The parent's purged keys were read into a parameter by a SelectKeys step.
 		std::string keys = sql::Ref(slot->param);
 		if (!edge.parent_key_as_text && !slot->element_type.empty()) {
@@ -123,9 +123,9 @@ std::string
 PurgeStatements::SelectKeys(const KeySlot &slot) const {
 	const std::string alias = Alias(0);
 	const std::string key = "CAST(" + sql::Column(alias, slot.column) + " AS pg_catalog.text)";
-	return "SELECT COALESCE(pg_catalog.array_agg(DISTINCT " + key + ") FILTER (WHERE " + sql::Column(alias, slot.column) +
-	       " IS NOT NULL), CAST('{}' AS pg_catalog.text[])) FROM " + Relation(slot.table) + " AS " + alias + " WHERE " +
-	       Predicate(slot.table, alias, 0);
+	return "SELECT COALESCE(pg_catalog.array_agg(DISTINCT " + key + ") FILTER (WHERE " +
+	       sql::Column(alias, slot.column) + " IS NOT NULL), CAST('{}' AS pg_catalog.text[])) FROM " +
+	       Relation(slot.table) + " AS " + alias + " WHERE " + Predicate(slot.table, alias, 0);
 }
 
 std::string

@@ -29,7 +29,7 @@ struct KeySlot {
 class PurgeStatements {
 public:
 	explicit PurgeStatements(const CascadePlan &plan, std::vector<KeySlot> slots = {})
-	    : plan_(plan), slots_(std::move(slots)) {}
+		: plan_(plan), slots_(std::move(slots)) {}
 
 	// SELECT of one row: the slot's keys as text[] (never NULL), for a SelectKeys step. Uses
 	// only the slots this object was given, which must not include `slot` itself.

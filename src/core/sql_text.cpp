@@ -1,6 +1,5 @@
 #include "core/sql_text.hpp"
 
-
 namespace mlflow_purge::core::sql {
 
 std::string

@@ -102,7 +102,7 @@ mp_run_start(const MpProgram *program, MpRun *run, MpStatus *status) noexcept {
 		Report(status, MP_INTERNAL, "");
 		if (status) {
 			FixedText(status->message, sizeof status->message)
-			    .Append("mlflow_purge: program declares %d parameters", program->nparams);
+				.Append("mlflow_purge: program declares %d parameters", program->nparams);
 		}
 		return MP_INTERNAL;
 	}
@@ -146,7 +146,7 @@ mp_step_begin(const MpProgram *program, const MpRun *run, int index, int targets
 		if (step.slot <= kFixedParams || step.slot > program->nparams) {
 			Report(status, MP_INTERNAL, "");
 			FixedText(status->message, sizeof status->message)
-			    .Append("mlflow_purge: key selection into parameter $%d", step.slot);
+				.Append("mlflow_purge: key selection into parameter $%d", step.slot);
 			return MP_INTERNAL;
 		}
 		directive->array_columns = 0x1;
@@ -231,8 +231,7 @@ mp_step_verdict(const MpProgram *program, MpRun *run, int index, const MpStepRes
 	case MP_STEP_NOTICE:
 	case MP_STEP_GUARD:
 		if (HasRows(r, 1, verdict) && r->number > 0) {
-			Say(verdict, step.kind == MP_STEP_GUARD ? MP_ACT_RAISE : MP_ACT_NOTICE, step.primary, r->number,
-			    r->sample);
+			Say(verdict, step.kind == MP_STEP_GUARD ? MP_ACT_RAISE : MP_ACT_NOTICE, step.primary, r->number, r->sample);
 		}
 		break;
 	case MP_STEP_SKIPPED:

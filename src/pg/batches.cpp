@@ -19,7 +19,8 @@
  */
 #include "pg/pg_zone.h"
 
-extern "C" {
+extern "C"
+{
 #include "access/htup_details.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
@@ -39,8 +40,9 @@ extern "C" {
 #include "utils/timestamp.h"
 }
 
-extern "C" {
-PG_FUNCTION_INFO_V1(mlflow_purge_deleted_in_batches);
+extern "C"
+{
+	PG_FUNCTION_INFO_V1(mlflow_purge_deleted_in_batches);
 }
 
 #define PROCEDURE_NAME "mlflow_purge_deleted_in_batches"
@@ -49,8 +51,9 @@ PG_FUNCTION_INFO_V1(mlflow_purge_deleted_in_batches);
 #define LAG_POLL_MS 100
 
 /* The SQL argument names, in order (the install script declares the same). */
-static const char *const argument_names[] = {"older_than", "batch_runs", "max_duration", "max_replica_lag_bytes",
-											 "max_replica_lag_time", "pause", "model_versions"};
+static const char *const argument_names[] = {
+	"older_than",			"batch_runs", "max_duration",  "max_replica_lag_bytes",
+	"max_replica_lag_time", "pause",	  "model_versions"};
 enum
 {
 	ARG_OLDER_THAN,
@@ -63,24 +66,26 @@ enum
 	NARGS
 };
 
-typedef struct BatchSettings {
-	bool		has_older_than;
-	Interval	older_than;
-	int32		batch_runs;
-	int64		max_duration_us;	/* NO_LIMIT or > 0 */
-	int64		max_lag_bytes;		/* NO_LIMIT or >= 0 */
-	int64		max_lag_time_us;	/* NO_LIMIT or >= 0 */
-	int64		pause_us;			/* >= 0 */
-	char	   *model_versions;		/* NULL: passed on, mlflow_purge_deleted refuses it */
+typedef struct BatchSettings
+{
+	bool has_older_than;
+	Interval older_than;
+	int32 batch_runs;
+	int64 max_duration_us; /* NO_LIMIT or > 0 */
+	int64 max_lag_bytes; /* NO_LIMIT or >= 0 */
+	int64 max_lag_time_us; /* NO_LIMIT or >= 0 */
+	int64 pause_us; /* >= 0 */
+	char *model_versions; /* NULL: passed on, mlflow_purge_deleted refuses it */
 } BatchSettings;
 
 /* The sums over every batch, for the summary NOTICE and audit row. */
-typedef struct BatchTotals {
-	int			batches;
-	int			ntables;
-	int			capacity;
+typedef struct BatchTotals
+{
+	int batches;
+	int ntables;
+	int capacity;
 	const char **tables;
-	int64	   *counts;
+	int64 *counts;
 	PurgeOutcome outcome;
 } BatchTotals;
 
@@ -106,8 +111,7 @@ refuse_unless_it_can_commit(FunctionCallInfo fcinfo)
 		!IsSubTransaction())
 		return;
 	ereport(ERROR,
-			(errcode(ERRCODE_ACTIVE_SQL_TRANSACTION),
-			 errmsg(PROCEDURE_NAME " cannot run inside a transaction block"),
+			(errcode(ERRCODE_ACTIVE_SQL_TRANSACTION), errmsg(PROCEDURE_NAME " cannot run inside a transaction block"),
 			 errdetail("It commits after every batch, which is not possible inside a transaction block, a function, "
 					   "a subtransaction or psql --single-transaction."),
 			 errhint("CALL it on its own in autocommit mode. To purge inside your own transaction, call "
@@ -118,27 +122,23 @@ static void
 refuse_null(FunctionCallInfo fcinfo, int arg)
 {
 	if (PG_ARGISNULL(arg))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("%s must not be NULL", argument_names[arg]),
-				 errhint("Leave it out to use its default.")));
+		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("%s must not be NULL", argument_names[arg]),
+						errhint("Leave it out to use its default.")));
 }
 
 static void
 refuse_invalid(bool invalid, int arg, const char *must)
 {
 	if (invalid)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s must be %s", argument_names[arg], must)));
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("%s must be %s", argument_names[arg], must)));
 }
 
 /* Microseconds in an interval (a month counts 30 days, as PostgreSQL's interval comparison does). */
 static int64
 interval_usecs(const Interval *span)
 {
-	double		us = (double) span->time + (double) span->day * USECS_PER_DAY +
-		(double) span->month * DAYS_PER_MONTH * USECS_PER_DAY;
+	double us = (double) span->time + (double) span->day * USECS_PER_DAY +
+				(double) span->month * DAYS_PER_MONTH * USECS_PER_DAY;
 
 	if (us >= (double) PG_INT64_MAX)
 		return PG_INT64_MAX;
@@ -151,7 +151,7 @@ interval_usecs(const Interval *span)
 static int64
 optional_interval(FunctionCallInfo fcinfo, int arg, int64 minimum, const char *must)
 {
-	int64		us;
+	int64 us;
 
 	if (PG_ARGISNULL(arg))
 		return NO_LIMIT;
@@ -174,11 +174,13 @@ read_settings(FunctionCallInfo fcinfo, BatchSettings *settings)
 	settings->max_lag_bytes = PG_ARGISNULL(ARG_MAX_LAG_BYTES) ? NO_LIMIT : PG_GETARG_INT64(ARG_MAX_LAG_BYTES);
 	refuse_invalid(!PG_ARGISNULL(ARG_MAX_LAG_BYTES) && settings->max_lag_bytes < 0, ARG_MAX_LAG_BYTES,
 				   "zero or positive (or NULL for no limit)");
-	settings->max_lag_time_us = optional_interval(fcinfo, ARG_MAX_LAG_TIME, 0, "zero or positive (or NULL for no limit)");
+	settings->max_lag_time_us = optional_interval(fcinfo, ARG_MAX_LAG_TIME, 0,
+												  "zero or positive (or NULL for no limit)");
 	refuse_null(fcinfo, ARG_PAUSE);
 	settings->pause_us = optional_interval(fcinfo, ARG_PAUSE, 0, "zero or positive");
-	settings->model_versions = PG_ARGISNULL(ARG_MODEL_VERSIONS) ? NULL
-		: text_to_cstring(PG_GETARG_TEXT_PP(ARG_MODEL_VERSIONS));
+	settings->model_versions = PG_ARGISNULL(ARG_MODEL_VERSIONS)
+								   ? NULL
+								   : text_to_cstring(PG_GETARG_TEXT_PP(ARG_MODEL_VERSIONS));
 }
 
 static bool
@@ -197,8 +199,7 @@ refuse_unless_lag_visible(const BatchSettings *settings)
 	if (!throttled_by_lag(settings) || has_privs_of_role(GetUserId(), ROLE_PG_READ_ALL_STATS))
 		return;
 	ereport(ERROR,
-			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-			 errmsg(PROCEDURE_NAME " cannot see the replicas' lag"),
+			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE), errmsg(PROCEDURE_NAME " cannot see the replicas' lag"),
 			 errdetail("pg_stat_replication shows replay positions only to members of pg_read_all_stats; without "
 					   "them max_replica_lag_bytes and max_replica_lag_time could never hold the purge back."),
 			 errhint("GRANT pg_monitor (or pg_read_all_stats) TO the purge role, or leave both lag bounds NULL.")));
@@ -212,9 +213,9 @@ audit_arguments(FunctionCallInfo fcinfo, AuditCall *call)
 	call->function = PROCEDURE_NAME;
 	for (int i = 0; i < NARGS; i++)
 	{
-		Oid			type = get_fn_expr_argtype(fcinfo->flinfo, i);
-		Oid			output;
-		bool		varlena;
+		Oid type = get_fn_expr_argtype(fcinfo->flinfo, i);
+		Oid output;
+		bool varlena;
 
 		call->names[call->nargs] = argument_names[i];
 		call->values[call->nargs] = NULL;
@@ -247,7 +248,7 @@ sleep_usecs(const BatchSettings *settings, TimestampTz started, int64 us)
 		us = Min(us, settings->max_duration_us - (GetCurrentTimestamp() - started));
 	while (us > 0)
 	{
-		long		ms = (long) Min(us / 1000 + 1, (int64) 1000);
+		long ms = (long) Min(us / 1000 + 1, (int64) 1000);
 
 		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, ms, PG_WAIT_EXTENSION);
 		ResetLatch(MyLatch);
@@ -265,9 +266,9 @@ read_replica_lag(int64 *bytes, int64 *lag_us)
 		"            AS pg_catalog.int8), "
 		"       pg_catalog.max(r.replay_lag) "
 		"FROM pg_catalog.pg_stat_replication r WHERE r.state OPERATOR(pg_catalog.=) 'streaming'";
-	bool		isnull;
-	Datum		value;
-	int			rc = SPI_execute(sql, true, 1);
+	bool isnull;
+	Datum value;
+	int rc = SPI_execute(sql, true, 1);
 
 	if (rc != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "mlflow_purge: reading pg_stat_replication failed: %s", SPI_result_code_string(rc));
@@ -292,9 +293,9 @@ wait_for_replicas(const BatchSettings *settings, TimestampTz started, bool *out_
 		return 0;
 	for (;;)
 	{
-		int64		bytes;
-		int64		lag_us;
-		char		state[128];
+		int64 bytes;
+		int64 lag_us;
+		char state[128];
 
 		read_replica_lag(&bytes, &lag_us);
 		if ((settings->max_lag_bytes == NO_LIMIT || bytes <= settings->max_lag_bytes) &&
@@ -325,11 +326,10 @@ add_table_count(BatchTotals *totals, const char *table, int64 rows)
 	if (totals->ntables == totals->capacity)
 	{
 		totals->capacity = totals->capacity ? totals->capacity * 2 : 32;
-		totals->tables = totals->tables
-			? (const char **) repalloc(totals->tables, sizeof(char *) * totals->capacity)
-			: (const char **) palloc(sizeof(char *) * totals->capacity);
+		totals->tables = totals->tables ? (const char **) repalloc(totals->tables, sizeof(char *) * totals->capacity)
+										: (const char **) palloc(sizeof(char *) * totals->capacity);
 		totals->counts = totals->counts ? (int64 *) repalloc(totals->counts, sizeof(int64) * totals->capacity)
-			: (int64 *) palloc(sizeof(int64) * totals->capacity);
+										: (int64 *) palloc(sizeof(int64) * totals->capacity);
 	}
 	totals->tables[totals->ntables] = pstrdup(table);
 	totals->counts[totals->ntables] = rows;
@@ -340,8 +340,8 @@ add_table_count(BatchTotals *totals, const char *table, int64 rows)
 static char *
 batch_sql(void)
 {
-	HeapTuple	tuple = SearchSysCache1(EXTENSIONOID, ObjectIdGetDatum(get_extension_oid("mlflow_purge", false)));
-	Oid			schema;
+	HeapTuple tuple = SearchSysCache1(EXTENSIONOID, ObjectIdGetDatum(get_extension_oid("mlflow_purge", false)));
+	Oid schema;
 
 	if (!HeapTupleIsValid(tuple))
 		elog(ERROR, "mlflow_purge: extension not found");
@@ -356,11 +356,11 @@ batch_sql(void)
 static int64
 run_batch(const char *sql, const BatchSettings *settings, BatchTotals *totals, MemoryContext keep)
 {
-	Oid			types[3] = {INTERVALOID, INT4OID, TEXTOID};
-	Datum		values[3];
-	char		nulls[3] = {' ', ' ', ' '};
-	int64		rows = 0;
-	int			rc;
+	Oid types[3] = {INTERVALOID, INT4OID, TEXTOID};
+	Datum values[3];
+	char nulls[3] = {' ', ' ', ' '};
+	int64 rows = 0;
+	int rc;
 
 	values[0] = settings->has_older_than ? IntervalPGetDatum(&settings->older_than) : (Datum) 0;
 	nulls[0] = settings->has_older_than ? ' ' : 'n';
@@ -374,9 +374,9 @@ run_batch(const char *sql, const BatchSettings *settings, BatchTotals *totals, M
 		elog(ERROR, "mlflow_purge: a batch returned %s", SPI_result_code_string(rc));
 	for (uint64 i = 0; i < SPI_processed; i++)
 	{
-		bool		isnull;
-		char	   *table = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
-		int64		count = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull));
+		bool isnull;
+		char *table = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
+		int64 count = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull));
 		MemoryContext old = MemoryContextSwitchTo(keep);
 
 		add_table_count(totals, table, isnull ? 0 : count);
@@ -395,24 +395,22 @@ static void
 report_batch(int batch, int64 rows, double batch_ms, double waited_ms)
 {
 	if (rows == 0)
-		ereport(NOTICE,
-				(errmsg(PROCEDURE_NAME ": batch %d: nothing left to purge", batch),
-				 errdetail("%.1f ms; waited %.1f ms for replica lag before it; " INT64_FORMAT
-						   " targets skipped (locked by other sessions, left to the next call)",
-						   batch_ms, waited_ms, last_call.targets_skipped)));
+		ereport(NOTICE, (errmsg(PROCEDURE_NAME ": batch %d: nothing left to purge", batch),
+						 errdetail("%.1f ms; waited %.1f ms for replica lag before it; " INT64_FORMAT
+								   " targets skipped (locked by other sessions, left to the next call)",
+								   batch_ms, waited_ms, last_call.targets_skipped)));
 	else
-		ereport(NOTICE,
-				(errmsg(PROCEDURE_NAME ": batch %d: " INT64_FORMAT " rows purged", batch, rows),
-				 errdetail("%.1f ms; waited %.1f ms for replica lag before it; " INT64_FORMAT
-						   " artifact locations queued; " INT64_FORMAT " targets skipped",
-						   batch_ms, waited_ms, last_call.artifacts_queued, last_call.targets_skipped)));
+		ereport(NOTICE, (errmsg(PROCEDURE_NAME ": batch %d: " INT64_FORMAT " rows purged", batch, rows),
+						 errdetail("%.1f ms; waited %.1f ms for replica lag before it; " INT64_FORMAT
+								   " artifact locations queued; " INT64_FORMAT " targets skipped",
+								   batch_ms, waited_ms, last_call.artifacts_queued, last_call.targets_skipped)));
 }
 
 /* The summary audit row: the call's arguments plus how many batches and why it stopped. */
 static void
 write_summary(AuditCall *call, const BatchTotals *totals, const char *stopped_by, TimestampTz started)
 {
-	char		batches[16];
+	char batches[16];
 
 	snprintf(batches, sizeof(batches), "%d", totals->batches);
 	call->names[call->nargs] = "batches";
@@ -434,10 +432,10 @@ mlflow_purge_deleted_in_batches(PG_FUNCTION_ARGS)
 	TimestampTz started = GetCurrentTimestamp();
 	BatchSettings settings;
 	BatchTotals totals;
-	AuditCall	call;
+	AuditCall call;
 	MemoryContext keep;
 	const char *stopped_by = "nothing left";
-	char	   *sql;
+	char *sql;
 
 	refuse_unless_it_can_commit(fcinfo);
 	read_settings(fcinfo, &settings);
@@ -455,10 +453,10 @@ mlflow_purge_deleted_in_batches(PG_FUNCTION_ARGS)
 
 	for (int batch = 1;; batch++)
 	{
-		bool		out_of_time = false;
-		double		waited_ms;
+		bool out_of_time = false;
+		double waited_ms;
 		TimestampTz batch_started;
-		int64		rows;
+		int64 rows;
 
 		if (budget_spent(&settings, started))
 		{
@@ -489,11 +487,10 @@ mlflow_purge_deleted_in_batches(PG_FUNCTION_ARGS)
 	}
 
 	write_summary(&call, &totals, stopped_by, started);
-	ereport(NOTICE,
-			(errmsg(PROCEDURE_NAME ": %d batches, " INT64_FORMAT " rows purged; stopped: %s", totals.batches,
-					totals.outcome.total_rows, stopped_by),
-			 errdetail("%.1f ms; " INT64_FORMAT " artifact locations queued; " INT64_FORMAT " targets skipped",
-					   ms_since(started), totals.outcome.artifacts_queued, totals.outcome.targets_skipped)));
+	ereport(NOTICE, (errmsg(PROCEDURE_NAME ": %d batches, " INT64_FORMAT " rows purged; stopped: %s", totals.batches,
+							totals.outcome.total_rows, stopped_by),
+					 errdetail("%.1f ms; " INT64_FORMAT " artifact locations queued; " INT64_FORMAT " targets skipped",
+							   ms_since(started), totals.outcome.artifacts_queued, totals.outcome.targets_skipped)));
 	SPI_finish();
 	progress_end_batches();
 	PG_RETURN_VOID();

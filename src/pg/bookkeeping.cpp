@@ -14,7 +14,8 @@
 #include "core/bookkeeping_sql.h"
 #include "core/catalog_queries.h"
 
-extern "C" {
+extern "C"
+{
 #include "access/htup_details.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_extension.h"
@@ -31,18 +32,19 @@ extern "C" {
 
 #define BOOKKEEPING_SCHEMA MP_BOOKKEEPING_SCHEMA
 
-typedef struct OwnerIdentity {
-	Oid			saved_user;
-	int			saved_context;
-	int			guc_level;
+typedef struct OwnerIdentity
+{
+	Oid saved_user;
+	int saved_context;
+	int guc_level;
 } OwnerIdentity;
 
 static Oid
 extension_owner(void)
 {
-	Oid			extension = get_extension_oid("mlflow_purge", false);
-	HeapTuple	tuple = SearchSysCache1(EXTENSIONOID, ObjectIdGetDatum(extension));
-	Oid			owner;
+	Oid extension = get_extension_oid("mlflow_purge", false);
+	HeapTuple tuple = SearchSysCache1(EXTENSIONOID, ObjectIdGetDatum(extension));
+	Oid owner;
 
 	if (!HeapTupleIsValid(tuple))
 		elog(ERROR, "mlflow_purge: extension %u not found", extension);
@@ -54,13 +56,13 @@ extension_owner(void)
 static void
 become_extension_owner(OwnerIdentity *identity)
 {
-	Oid			owner = extension_owner();
+	Oid owner = extension_owner();
 
 	GetUserIdAndSecContext(&identity->saved_user, &identity->saved_context);
 	SetUserIdAndSecContext(owner, identity->saved_context | SECURITY_LOCAL_USERID_CHANGE);
 	identity->guc_level = NewGUCNestLevel();
-	(void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true,
-							 0, false);
+	(void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0,
+							 false);
 }
 
 static void
@@ -77,20 +79,20 @@ restore_caller(const OwnerIdentity *identity)
 bool
 bookkeeping_installed(void)
 {
-	Oid			schema = get_namespace_oid(BOOKKEEPING_SCHEMA, true);
+	Oid schema = get_namespace_oid(BOOKKEEPING_SCHEMA, true);
 
 	return OidIsValid(schema) && OidIsValid(get_relname_relid("audit_log", schema)) &&
-		OidIsValid(get_relname_relid("artifact_outbox", schema));
+		   OidIsValid(get_relname_relid("artifact_outbox", schema));
 }
 
 int64
 queue_artifacts(const char *schema, Datum entity_types, Datum entity_ids, Datum locations)
 {
-	Oid			types[4] = {NAMEOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID};
-	Datum		values[4];
+	Oid types[4] = {NAMEOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID};
+	Datum values[4];
 	OwnerIdentity identity;
-	int			rc;
-	int64		queued;
+	int rc;
+	int64 queued;
 
 	values[0] = DirectFunctionCall1(namein, CStringGetDatum(schema));
 	values[1] = entity_types;
@@ -108,10 +110,10 @@ queue_artifacts(const char *schema, Datum entity_types, Datum entity_ids, Datum 
 static Datum
 text_array(const char *const *items, int n)
 {
-	Datum	   *elements = (Datum *) palloc(sizeof(Datum) * (n + 1));
-	bool	   *nulls = (bool *) palloc(sizeof(bool) * (n + 1));
-	int			dims[1] = {n};
-	int			lbs[1] = {1};
+	Datum *elements = (Datum *) palloc(sizeof(Datum) * (n + 1));
+	bool *nulls = (bool *) palloc(sizeof(bool) * (n + 1));
+	int dims[1] = {n};
+	int lbs[1] = {1};
 
 	for (int i = 0; i < n; i++)
 	{
@@ -127,7 +129,7 @@ text_array(const char *const *items, int n)
 static bool
 audit_counts_skipped(void)
 {
-	Oid			relid = get_relname_relid("audit_log", get_namespace_oid(BOOKKEEPING_SCHEMA, false));
+	Oid relid = get_relname_relid("audit_log", get_namespace_oid(BOOKKEEPING_SCHEMA, false));
 
 	return get_attnum(relid, "targets_skipped") != InvalidAttrNumber;
 }
@@ -147,13 +149,13 @@ void
 write_audit_row_from(const AuditCall *call, const char *const *tables, const int64 *counts, int ntables, bool dry_run,
 					 const PurgeOutcome *outcome, TimestampTz started_at)
 {
-	Oid			types[14] = {TIMESTAMPTZOID, NAMEOID, NAMEOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID, NAMEOID,
-							 BOOLOID, TEXTARRAYOID, INT8ARRAYOID, INT8OID, INT8OID, FLOAT8OID, INT8OID};
-	Datum		values[14];
-	bool		with_skipped = audit_counts_skipped();
-	Datum	   *count_datums = (Datum *) palloc(sizeof(Datum) * (ntables + 1));
+	Oid types[14] = {TIMESTAMPTZOID, NAMEOID,	   NAMEOID,		 TEXTOID, TEXTARRAYOID, TEXTARRAYOID, NAMEOID,
+					 BOOLOID,		 TEXTARRAYOID, INT8ARRAYOID, INT8OID, INT8OID,		FLOAT8OID,	  INT8OID};
+	Datum values[14];
+	bool with_skipped = audit_counts_skipped();
+	Datum *count_datums = (Datum *) palloc(sizeof(Datum) * (ntables + 1));
 	OwnerIdentity identity;
-	int			rc;
+	int rc;
 
 	for (int i = 0; i < ntables; i++)
 		count_datums[i] = Int64GetDatum(counts[i]);
@@ -166,8 +168,7 @@ write_audit_row_from(const AuditCall *call, const char *const *tables, const int
 	values[6] = DirectFunctionCall1(namein, CStringGetDatum(outcome->schema));
 	values[7] = BoolGetDatum(dry_run);
 	values[8] = text_array(tables, ntables);
-	values[9] = PointerGetDatum(construct_array(count_datums, ntables, INT8OID, 8, FLOAT8PASSBYVAL,
-												TYPALIGN_DOUBLE));
+	values[9] = PointerGetDatum(construct_array(count_datums, ntables, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 	values[10] = Int64GetDatum(outcome->total_rows);
 	values[11] = Int64GetDatum(outcome->artifacts_queued);
 	values[12] = Float8GetDatum((double) (GetCurrentTimestamp() - started_at) / 1000.0);
@@ -190,12 +191,12 @@ write_audit_row_from(const AuditCall *call, const char *const *tables, const int
 void
 read_declared_links(MpCatalog *catalog)
 {
-	Oid			schema = get_namespace_oid(BOOKKEEPING_SCHEMA, true);
-	Oid			types[1] = {TEXTOID};
-	Datum		values[1];
+	Oid schema = get_namespace_oid(BOOKKEEPING_SCHEMA, true);
+	Oid types[1] = {TEXTOID};
+	Datum values[1];
 	OwnerIdentity identity;
 	MpDeclaredLink *links;
-	int			rc;
+	int rc;
 
 	if (!OidIsValid(schema) || !OidIsValid(get_relname_relid("declared_links", schema)))
 		return;
@@ -209,8 +210,8 @@ read_declared_links(MpCatalog *catalog)
 	links = (MpDeclaredLink *) palloc0(sizeof(MpDeclaredLink) * (SPI_processed + 1));
 	for (uint64 i = 0; i < SPI_processed; i++)
 	{
-		HeapTuple	row = SPI_tuptable->vals[i];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
+		HeapTuple row = SPI_tuptable->vals[i];
+		TupleDesc desc = SPI_tuptable->tupdesc;
 
 		links[i].table = SPI_getvalue(row, desc, 1);
 		links[i].column = SPI_getvalue(row, desc, 2);

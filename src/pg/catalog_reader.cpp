@@ -17,7 +17,8 @@
 
 #include "core/catalog_queries.h"
 
-extern "C" {
+extern "C"
+{
 #include "access/genam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
@@ -36,10 +37,11 @@ extern "C" {
 }
 
 /* A table of the MLflow schema while it is being read: its oid, and what the door gets. */
-typedef struct TableEntry {
-	Oid			oid;
-	int16		natts;
-	MpTable		table;
+typedef struct TableEntry
+{
+	Oid oid;
+	int16 natts;
+	MpTable table;
 } TableEntry;
 
 static int
@@ -53,12 +55,12 @@ compare_table_entries(const void *a, const void *b)
 static TableEntry *
 scan_tables(Oid namespace_oid, int *ntables)
 {
-	Relation	pg_class = table_open(RelationRelationId, AccessShareLock);
+	Relation pg_class = table_open(RelationRelationId, AccessShareLock);
 	ScanKeyData key;
 	SysScanDesc scan;
-	HeapTuple	tuple;
-	int			capacity = 64;
-	int			count = 0;
+	HeapTuple tuple;
+	int capacity = 64;
+	int count = 0;
 	TableEntry *entries = (TableEntry *) palloc0(sizeof(TableEntry) * capacity);
 
 	ScanKeyInit(&key, Anum_pg_class_relnamespace, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(namespace_oid));
@@ -96,11 +98,11 @@ scan_tables(Oid namespace_oid, int *ntables)
 static void
 read_columns(Relation pg_attribute, TableEntry *entry)
 {
-	MpColumn   *columns = (MpColumn *) palloc0(sizeof(MpColumn) * (entry->natts + 1));
-	int			ncolumns = 0;
+	MpColumn *columns = (MpColumn *) palloc0(sizeof(MpColumn) * (entry->natts + 1));
+	int ncolumns = 0;
 	ScanKeyData keys[2];
 	SysScanDesc scan;
-	HeapTuple	tuple;
+	HeapTuple tuple;
 
 	ScanKeyInit(&keys[0], Anum_pg_attribute_attrelid, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(entry->oid));
 	ScanKeyInit(&keys[1], Anum_pg_attribute_attnum, BTGreaterStrategyNumber, F_INT2GT, Int16GetDatum(0));
@@ -134,9 +136,9 @@ find_table(TableEntry *entries, int ntables, Oid oid)
 static int16 *
 constraint_attnums(HeapTuple tuple, TupleDesc desc, AttrNumber column, int *count)
 {
-	bool		isnull;
-	Datum		datum = mp_catalog_getattr(tuple, column, desc, &isnull);
-	ArrayType  *array;
+	bool isnull;
+	Datum datum = mp_catalog_getattr(tuple, column, desc, &isnull);
+	ArrayType *array;
 
 	if (isnull)
 		elog(ERROR, "mlflow_purge: null key column in pg_constraint");
@@ -162,7 +164,7 @@ compare_foreign_keys(const void *a, const void *b)
 {
 	const MpForeignKey *x = (const MpForeignKey *) a;
 	const MpForeignKey *y = (const MpForeignKey *) b;
-	int			order = strcmp(x->child_schema, y->child_schema);
+	int order = strcmp(x->child_schema, y->child_schema);
 
 	if (order == 0)
 		order = strcmp(x->child_table, y->child_table);
@@ -179,12 +181,12 @@ compare_foreign_keys(const void *a, const void *b)
 static void
 scan_constraints(MpCatalog *catalog, TableEntry *entries, int ntables, Oid namespace_oid)
 {
-	Relation	pg_constraint = table_open(ConstraintRelationId, AccessShareLock);
-	TupleDesc	desc = RelationGetDescr(pg_constraint);
+	Relation pg_constraint = table_open(ConstraintRelationId, AccessShareLock);
+	TupleDesc desc = RelationGetDescr(pg_constraint);
 	SysScanDesc scan = systable_beginscan(pg_constraint, InvalidOid, false, NULL, 0, NULL);
-	HeapTuple	tuple;
-	int			capacity = 32;
-	int			nkeys = 0;
+	HeapTuple tuple;
+	int capacity = 32;
+	int nkeys = 0;
 	MpForeignKey *keys = (MpForeignKey *) palloc0(sizeof(MpForeignKey) * capacity);
 
 	while (HeapTupleIsValid(tuple = systable_getnext(scan)))
@@ -194,8 +196,8 @@ scan_constraints(MpCatalog *catalog, TableEntry *entries, int ntables, Oid names
 		if (form->contype == CONSTRAINT_PRIMARY)
 		{
 			TableEntry *entry = find_table(entries, ntables, form->conrelid);
-			int			count;
-			int16	   *attnums;
+			int count;
+			int16 *attnums;
 
 			if (entry == NULL)
 				continue;
@@ -207,10 +209,10 @@ scan_constraints(MpCatalog *catalog, TableEntry *entries, int ntables, Oid names
 				 get_rel_namespace(form->confrelid) == namespace_oid)
 		{
 			MpForeignKey *key;
-			int			nchild;
-			int			nparent;
-			int16	   *child_attnums = constraint_attnums(tuple, desc, Anum_pg_constraint_conkey, &nchild);
-			int16	   *parent_attnums = constraint_attnums(tuple, desc, Anum_pg_constraint_confkey, &nparent);
+			int nchild;
+			int nparent;
+			int16 *child_attnums = constraint_attnums(tuple, desc, Anum_pg_constraint_conkey, &nchild);
+			int16 *parent_attnums = constraint_attnums(tuple, desc, Anum_pg_constraint_confkey, &nparent);
 
 			if (nchild != nparent)
 				elog(ERROR, "mlflow_purge: foreign key \"%s\" has unequal key lists", NameStr(form->conname));
@@ -246,22 +248,22 @@ scan_constraints(MpCatalog *catalog, TableEntry *entries, int ntables, Oid names
 static void
 read_indexes(MpCatalog *catalog, const char *schema)
 {
-	Oid			argtypes[1] = {TEXTOID};
-	Datum		values[1] = {CStringGetTextDatum(schema)};
-	int			rc = SPI_execute_with_args(mp_catalog_indexes_query, 1, argtypes, values, NULL, true, 0);
-	uint64		rows = SPI_processed;
-	MpIndex    *indexes = (MpIndex *) palloc0(sizeof(MpIndex) * (rows + 1));
+	Oid argtypes[1] = {TEXTOID};
+	Datum values[1] = {CStringGetTextDatum(schema)};
+	int rc = SPI_execute_with_args(mp_catalog_indexes_query, 1, argtypes, values, NULL, true, 0);
+	uint64 rows = SPI_processed;
+	MpIndex *indexes = (MpIndex *) palloc0(sizeof(MpIndex) * (rows + 1));
 	const char **columns = (const char **) palloc0(sizeof(char *) * (rows + 1));
-	char	  **ids = (char **) palloc0(sizeof(char *) * (rows + 1));
-	int			nindexes = 0;
+	char **ids = (char **) palloc0(sizeof(char *) * (rows + 1));
+	int nindexes = 0;
 
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "mlflow_purge: reading the catalog failed: %s", SPI_result_code_string(rc));
 	for (uint64 i = 0; i < rows; i++)
 	{
-		HeapTuple	row = SPI_tuptable->vals[i];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
-		char	   *id = SPI_getvalue(row, desc, 2);
+		HeapTuple row = SPI_tuptable->vals[i];
+		TupleDesc desc = SPI_tuptable->tupdesc;
+		char *id = SPI_getvalue(row, desc, 2);
 
 		if (nindexes == 0 || strcmp(ids[nindexes - 1], id) != 0)
 		{
@@ -281,12 +283,12 @@ read_indexes(MpCatalog *catalog, const char *schema)
 MpCatalog *
 read_mlflow_catalog(const char *schema, Oid namespace_oid, bool with_indexes)
 {
-	MpCatalog  *catalog = (MpCatalog *) palloc0(sizeof(MpCatalog));
-	int			ntables;
+	MpCatalog *catalog = (MpCatalog *) palloc0(sizeof(MpCatalog));
+	int ntables;
 	TableEntry *entries = scan_tables(namespace_oid, &ntables);
-	MpTable    *tables = (MpTable *) palloc0(sizeof(MpTable) * (ntables + 1));
+	MpTable *tables = (MpTable *) palloc0(sizeof(MpTable) * (ntables + 1));
 
-	Relation	pg_attribute = table_open(AttributeRelationId, AccessShareLock);
+	Relation pg_attribute = table_open(AttributeRelationId, AccessShareLock);
 
 	catalog->schema = pstrdup(schema);
 	for (int i = 0; i < ntables; i++)

@@ -15,16 +15,17 @@
 
 #ifdef MLFLOW_PURGE_DEBUG_DOOR
 
-extern "C" {
-MP_MODULE_MAGIC("mlflow_purge_debug");
-PG_FUNCTION_INFO_V1(mlflow_purge_debug_throw);
+extern "C"
+{
+	MP_MODULE_MAGIC("mlflow_purge_debug");
+	PG_FUNCTION_INFO_V1(mlflow_purge_debug_throw);
 }
 
 extern "C" Datum
 mlflow_purge_debug_throw(PG_FUNCTION_ARGS)
 {
-	MpStatus   *status = (MpStatus *) palloc0(sizeof(MpStatus));
-	int			result = mp_debug_throw(PG_GETARG_INT32(0), status);
+	MpStatus *status = (MpStatus *) palloc0(sizeof(MpStatus));
+	int result = mp_debug_throw(PG_GETARG_INT32(0), status);
 
 	if (result != MP_OK)
 		raise_status(status);

@@ -5,7 +5,8 @@
 
 #include "core/status_sqlstate.h"
 
-extern "C" {
+extern "C"
+{
 #include "utils/elog.h"
 }
 
@@ -21,11 +22,9 @@ sqlstate_for_status(int status_kind)
 void
 raise_status(const MpStatus *status)
 {
-	ereport(ERROR,
-			(errcode(sqlstate_for_status(status->kind)),
-			 errmsg_internal("%s", status->message),
-			 status->detail[0] ? errdetail_internal("%s", status->detail) : 0,
-			 status->hint[0] ? errhint("%s", status->hint) : 0));
+	ereport(ERROR, (errcode(sqlstate_for_status(status->kind)), errmsg_internal("%s", status->message),
+					status->detail[0] ? errdetail_internal("%s", status->detail) : 0,
+					status->hint[0] ? errhint("%s", status->hint) : 0));
 	pg_unreachable();
 }
 
@@ -33,24 +32,21 @@ raise_status(const MpStatus *status)
 static char *
 fill_placeholders(const char *text, int64 count, const char *sample)
 {
-	size_t		length = mp_fill_placeholders(text, count, sample, NULL, 0);
-	char	   *out = (char *) palloc(length + 1);
+	size_t length = mp_fill_placeholders(text, count, sample, NULL, 0);
+	char *out = (char *) palloc(length + 1);
 
 	mp_fill_placeholders(text, count, sample, out, length + 1);
 	return out;
 }
 
 void
-raise_program_message(int elevel, const MpProgram *program, const MpMessage *message, int64 count,
-					  const char *sample)
+raise_program_message(int elevel, const MpProgram *program, const MpMessage *message, int64 count, const char *sample)
 {
 	const char *msg = fill_placeholders(program->text + message->message, count, sample);
 	const char *detail = fill_placeholders(program->text + message->detail, count, sample);
 	const char *hint = fill_placeholders(program->text + message->hint, count, sample);
 
-	ereport(elevel,
-			(errcode(elevel >= ERROR ? sqlstate_for_status(message->kind) : ERRCODE_SUCCESSFUL_COMPLETION),
-			 errmsg_internal("%s", msg),
-			 detail[0] ? errdetail_internal("%s", detail) : 0,
-			 hint[0] ? errhint("%s", hint) : 0));
+	ereport(elevel, (errcode(elevel >= ERROR ? sqlstate_for_status(message->kind) : ERRCODE_SUCCESSFUL_COMPLETION),
+					 errmsg_internal("%s", msg), detail[0] ? errdetail_internal("%s", detail) : 0,
+					 hint[0] ? errhint("%s", hint) : 0));
 }

@@ -3,15 +3,17 @@
  */
 #include "pg/pg_zone.h"
 
-extern "C" {
+extern "C"
+{
 #include "utils/guc.h"
 #include "utils/memutils.h"
 }
 
-extern "C" {
-MP_MODULE_MAGIC("mlflow_purge");
+extern "C"
+{
+	MP_MODULE_MAGIC("mlflow_purge");
 
-void _PG_init(void);
+	void _PG_init(void);
 }
 
 char *mlflow_purge_schema_setting = NULL;
@@ -43,22 +45,25 @@ const char *
 mlflow_purge_schema(void)
 {
 	if (rejected_schema_setting != NULL && rejected_for_privilege)
-		ereport(ERROR,
-				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("mlflow_purge.schema was set to \"%s\" by a role that may not set it", rejected_schema_setting),
-				 errdetail("Only superusers and roles granted SET on the parameter choose the MLflow schema; "
-						   "PostgreSQL kept \"%s\", and the purge refuses rather than use it.",
-						   mlflow_purge_schema_setting),
-				 errhint("Start a new session without setting it, or ask a superuser to set it "
-						 "(ALTER DATABASE ... SET, ALTER ROLE ... SET) or to GRANT SET ON PARAMETER mlflow_purge.schema.")));
+		ereport(
+			ERROR,
+			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			 errmsg("mlflow_purge.schema was set to \"%s\" by a role that may not set it", rejected_schema_setting),
+			 errdetail("Only superusers and roles granted SET on the parameter choose the MLflow schema; "
+					   "PostgreSQL kept \"%s\", and the purge refuses rather than use it.",
+					   mlflow_purge_schema_setting),
+			 errhint(
+				 "Start a new session without setting it, or ask a superuser to set it "
+				 "(ALTER DATABASE ... SET, ALTER ROLE ... SET) or to GRANT SET ON PARAMETER mlflow_purge.schema.")));
 	if (rejected_schema_setting != NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("mlflow_purge.schema was set to \"%s\" before the extension was loaded, which is not a schema name",
-						rejected_schema_setting),
-				 errdetail("PostgreSQL kept the default \"%s\"; the purge refuses rather than use it.",
-						   mlflow_purge_schema_setting),
-				 errhint("SET mlflow_purge.schema to the MLflow schema (or RESET it), then call the purge again.")));
+		ereport(
+			ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("mlflow_purge.schema was set to \"%s\" before the extension was loaded, which is not a schema name",
+					rejected_schema_setting),
+			 errdetail("PostgreSQL kept the default \"%s\"; the purge refuses rather than use it.",
+					   mlflow_purge_schema_setting),
+			 errhint("SET mlflow_purge.schema to the MLflow schema (or RESET it), then call the purge again.")));
 	return pstrdup(mlflow_purge_schema_setting ? mlflow_purge_schema_setting : "public");
 }
 bool mlflow_purge_progress_setting = false;
@@ -85,20 +90,14 @@ extern "C" void
 _PG_init(void)
 {
 	const char *pending = mp_placeholder_value("mlflow_purge.schema");
-	char	   *requested = pending ? MemoryContextStrdup(TopMemoryContext, pending) : NULL;
+	char *requested = pending ? MemoryContextStrdup(TopMemoryContext, pending) : NULL;
 
-	DefineCustomStringVariable("mlflow_purge.schema",
-							   "Schema that holds the MLflow tracking tables.",
+	DefineCustomStringVariable("mlflow_purge.schema", "Schema that holds the MLflow tracking tables.",
 							   "Set it per database or per role when MLflow does not use the public schema. "
 							   "Superuser-only (delegable with GRANT SET ON PARAMETER): it decides for which "
 							   "schema the extension owner writes audit and outbox rows.",
-							   &mlflow_purge_schema_setting,
-							   "public",
-							   PGC_SUSET,
-							   0,
-							   check_schema_setting,
-							   assign_schema_setting,
-							   NULL);
+							   &mlflow_purge_schema_setting, "public", PGC_SUSET, 0, check_schema_setting,
+							   assign_schema_setting, NULL);
 	if (requested != NULL && mlflow_purge_schema_setting != NULL && strcmp(requested, mlflow_purge_schema_setting) != 0)
 	{
 		/* A valid name PostgreSQL did not apply was refused for its setter's lack of privilege. */
@@ -109,12 +108,6 @@ _PG_init(void)
 							 "Reports every table as it is purged, and the totals, as NOTICE messages.",
 							 "Off: the same messages are logged at DEBUG1, so the default output of the purge "
 							 "functions does not change.",
-							 &mlflow_purge_progress_setting,
-							 false,
-							 PGC_USERSET,
-							 0,
-							 NULL,
-							 NULL,
-							 NULL);
+							 &mlflow_purge_progress_setting, false, PGC_USERSET, 0, NULL, NULL, NULL);
 	MarkGUCPrefixReserved("mlflow_purge");
 }

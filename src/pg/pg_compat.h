@@ -6,7 +6,8 @@
 #ifndef MLFLOW_PURGE_PG_COMPAT_H
 #define MLFLOW_PURGE_PG_COMPAT_H
 
-extern "C" {
+extern "C"
+{
 #include "access/htup_details.h"
 #include "fmgr.h"
 #include "utils/guc.h"

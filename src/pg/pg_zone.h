@@ -7,7 +7,8 @@
 #ifndef MLFLOW_PURGE_PG_ZONE_H
 #define MLFLOW_PURGE_PG_ZONE_H
 
-extern "C" {
+extern "C"
+{
 #include "postgres.h"
 
 #include "access/tupdesc.h"
@@ -28,27 +29,30 @@ extern bool mlflow_purge_progress_setting;
 
 /* What the audit log records about a call besides its counts: the function and its arguments. */
 #define AUDIT_MAX_ARGS 10
-typedef struct AuditCall {
+typedef struct AuditCall
+{
 	const char *function;
-	int			nargs;
+	int nargs;
 	const char *names[AUDIT_MAX_ARGS];
 	const char *values[AUDIT_MAX_ARGS]; /* text form; NULL for an SQL NULL */
 } AuditCall;
 
 /* What executing a program produced besides the per-table counts. */
-typedef struct PurgeOutcome {
+typedef struct PurgeOutcome
+{
 	const char *schema;
-	int64		artifacts_queued; /* a dry run: how many would be queued */
-	int64		total_rows;
-	int64		targets_skipped; /* candidates SKIP LOCKED left to the next call */
+	int64 artifacts_queued; /* a dry run: how many would be queued */
+	int64 total_rows;
+	int64 targets_skipped; /* candidates SKIP LOCKED left to the next call */
 } PurgeOutcome;
 
 /* Values of the parameters every program statement is executed with (core/door.h): the six
  * of core/sql_text.hpp, then the program's key slots. */
-typedef struct PurgeBindings {
+typedef struct PurgeBindings
+{
 	Datum values[MP_MAX_PARAMS];
 	char nulls[MP_MAX_PARAMS]; /* ' ' or 'n', as SPI wants them */
-	int nparams;               /* the program's count; set with `types` when execution starts */
+	int nparams; /* the program's count; set with `types` when execution starts */
 	Oid types[MP_MAX_PARAMS];
 } PurgeBindings;
 
@@ -62,21 +66,20 @@ void read_declared_links(MpCatalog *catalog);
 int sqlstate_for_status(int status_kind);
 MP_NORETURN void raise_status(const MpStatus *status);
 void raise_program_message(int elevel, const MpProgram *program, const MpMessage *message, int64 count,
-                           const char *sample);
+						   const char *sample);
 
 /* program_executor.cpp: runs the program over SPI (connected); counts[i] gets table i's rows. */
-void execute_purge_program(const MpProgram *program, PurgeBindings *bindings, int64 *counts,
-						   PurgeOutcome *outcome);
+void execute_purge_program(const MpProgram *program, PurgeBindings *bindings, int64 *counts, PurgeOutcome *outcome);
 /* Runs a preflight program (MP_STEP_FINDINGS steps) over SPI (connected), appending its rows
  * (finding, object, detail, fix) to `store`, allocated in `store_context`. */
-void execute_check_program(const MpProgram *program, Oid namespace_oid, struct Tuplestorestate *store,
-						   TupleDesc desc, MemoryContext store_context);
+void execute_check_program(const MpProgram *program, Oid namespace_oid, struct Tuplestorestate *store, TupleDesc desc,
+						   MemoryContext store_context);
 
 /* bookkeeping.cpp: the extension's own tables, written as the extension owner (SPI connected). */
 bool bookkeeping_installed(void);
 int64 queue_artifacts(const char *schema, Datum entity_types, Datum entity_ids, Datum locations);
-void write_audit_row(const AuditCall *call, const MpProgram *program, const int64 *counts,
-					 const PurgeOutcome *outcome, TimestampTz started_at);
+void write_audit_row(const AuditCall *call, const MpProgram *program, const int64 *counts, const PurgeOutcome *outcome,
+					 TimestampTz started_at);
 
 /* bookkeeping.cpp: an audit row from plain figures (the batched procedure's summary row). */
 void write_audit_row_from(const AuditCall *call, const char *const *tables, const int64 *counts, int ntables,

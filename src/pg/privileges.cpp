@@ -6,7 +6,8 @@
  */
 #include "pg/pg_zone.h"
 
-extern "C" {
+extern "C"
+{
 #include "miscadmin.h"
 #include "utils/acl.h"
 #include "utils/lsyscache.h"
@@ -15,8 +16,8 @@ extern "C" {
 static void
 find_access(const char *table, Oid namespace_oid, Oid role, MpTableAccess *access)
 {
-	Oid			relid = get_relname_relid(table, namespace_oid);
-	AclMode		granted;
+	Oid relid = get_relname_relid(table, namespace_oid);
+	AclMode granted;
 
 	memset(access, 0, sizeof(*access));
 	if (!OidIsValid(relid))
@@ -26,17 +27,17 @@ find_access(const char *table, Oid namespace_oid, Oid role, MpTableAccess *acces
 	access->may_select = (granted & ACL_SELECT) != 0;
 	access->may_delete = (granted & ACL_DELETE) != 0;
 	access->may_lock = (granted & ACL_UPDATE) != 0 ||
-		pg_attribute_aclcheck_all(relid, role, ACL_UPDATE, ACLMASK_ANY) == ACLCHECK_OK;
+					   pg_attribute_aclcheck_all(relid, role, ACL_UPDATE, ACLMASK_ANY) == ACLCHECK_OK;
 }
 
 /* What the role may do to each table of the program; the rule and its message are the core's. */
 void
 check_table_privileges(const MpProgram *program, Oid namespace_oid)
 {
-	Oid			role = GetUserId();
+	Oid role = GetUserId();
 	MpTableAccess *tables = (MpTableAccess *) palloc0(sizeof(MpTableAccess) * (program->ntables + 1));
 	MpTableAccess *locks = (MpTableAccess *) palloc0(sizeof(MpTableAccess) * (program->nsteps + 1));
-	MpStatus   *status = (MpStatus *) palloc0(sizeof(MpStatus));
+	MpStatus *status = (MpStatus *) palloc0(sizeof(MpStatus));
 
 	for (int i = 0; i < program->ntables; i++)
 		find_access(program->text + program->tables[i], namespace_oid, role, &tables[i]);

@@ -7,7 +7,8 @@
  */
 #include "pg/pg_zone.h"
 
-extern "C" {
+extern "C"
+{
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
@@ -58,7 +59,7 @@ slot_element_type(int slot)
 static bool
 slot_is_empty(const PurgeBindings *bindings, int slot)
 {
-	ArrayType  *array = DatumGetArrayTypeP(bindings->values[slot - 1]);
+	ArrayType *array = DatumGetArrayTypeP(bindings->values[slot - 1]);
 
 	return ArrayGetNItems(ARR_NDIM(array), ARR_DIMS(array)) == 0;
 }
@@ -67,14 +68,14 @@ slot_is_empty(const PurgeBindings *bindings, int slot)
 static void
 set_slot_from_result(PurgeBindings *bindings, int slot, int column, bool append)
 {
-	Oid			element_type = slot_element_type(slot);
-	int16		typlen;
-	bool		typbyval;
-	char		typalign;
-	Datum	   *old_elements = NULL;
-	int			nold = 0;
-	Datum	   *elements;
-	int			n = 0;
+	Oid element_type = slot_element_type(slot);
+	int16 typlen;
+	bool typbyval;
+	char typalign;
+	Datum *old_elements = NULL;
+	int nold = 0;
+	Datum *elements;
+	int n = 0;
 
 	get_typlenbyvalalign(element_type, &typlen, &typbyval, &typalign);
 	if (append)
@@ -85,22 +86,23 @@ set_slot_from_result(PurgeBindings *bindings, int slot, int column, bool append)
 		elements[n++] = old_elements[i];
 	for (uint64 i = 0; i < SPI_processed; i++)
 	{
-		bool		isnull;
-		Datum		value = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, column, &isnull);
+		bool isnull;
+		Datum value = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, column, &isnull);
 
 		if (!isnull)
 			elements[n++] = datumCopy(value, typbyval, typlen);
 	}
-	bindings->values[slot - 1] = PointerGetDatum(construct_array(elements, n, element_type, typlen, typbyval, typalign));
+	bindings->values[slot - 1] = PointerGetDatum(
+		construct_array(elements, n, element_type, typlen, typbyval, typalign));
 }
 
 static void
 set_slot_from_array(PurgeBindings *bindings, int slot, int column)
 {
-	bool		isnull;
-	Datum		value = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, column, &isnull);
+	bool isnull;
+	Datum value = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, column, &isnull);
 
-	Assert(!isnull);			/* the core refused a NULL selection (MpStepResult.null_array) */
+	Assert(!isnull); /* the core refused a NULL selection (MpStepResult.null_array) */
 	bindings->values[slot - 1] = PointerGetDatum(DatumGetArrayTypePCopy(value));
 	bindings->nulls[slot - 1] = ' ';
 }
@@ -108,8 +110,8 @@ set_slot_from_array(PurgeBindings *bindings, int slot, int column)
 static int
 run_statement(const MpProgram *program, const MpStep *step, PurgeBindings *bindings)
 {
-	int			rc = SPI_execute_with_args(program->text + step->sql, bindings->nparams, bindings->types,
-										   bindings->values, bindings->nulls, false, 0);
+	int rc = SPI_execute_with_args(program->text + step->sql, bindings->nparams, bindings->types, bindings->values,
+								   bindings->nulls, false, 0);
 
 	if (rc < 0)
 		elog(ERROR, "mlflow_purge: statement failed: %s", SPI_result_code_string(rc));
@@ -122,11 +124,11 @@ run_and_read(const MpProgram *program, const MpStep *step, const MpDirective *di
 			 MpStepResult *result)
 {
 	TimestampTz started = GetCurrentTimestamp();
-	int			rc = run_statement(program, step, bindings);
-	HeapTuple	row;
-	TupleDesc	desc = SPI_tuptable ? SPI_tuptable->tupdesc : NULL;
-	bool		isnull;
-	Datum		value;
+	int rc = run_statement(program, step, bindings);
+	HeapTuple row;
+	TupleDesc desc = SPI_tuptable ? SPI_tuptable->tupdesc : NULL;
+	bool isnull;
+	Datum value;
 
 	if (rc != (directive->is_delete ? SPI_OK_DELETE : SPI_OK_SELECT))
 		elog(ERROR, "mlflow_purge: unexpected result from a purge step: %s", SPI_result_code_string(rc));
@@ -153,7 +155,7 @@ run_and_read(const MpProgram *program, const MpStep *step, const MpDirective *di
 		value = SPI_getbinval(row, desc, directive->count_column, &isnull);
 		if (!isnull)
 		{
-			ArrayType  *array = DatumGetArrayTypeP(value);
+			ArrayType *array = DatumGetArrayTypeP(value);
 
 			result->elements = ArrayGetNItems(ARR_NDIM(array), ARR_DIMS(array));
 		}
@@ -172,12 +174,12 @@ run_and_read(const MpProgram *program, const MpStep *step, const MpDirective *di
 static int64
 queue_step_artifacts(const char *schema)
 {
-	HeapTuple	row = SPI_tuptable->vals[0];
-	TupleDesc	desc = SPI_tuptable->tupdesc;
-	bool		isnull;
-	Datum		types = PointerGetDatum(DatumGetArrayTypePCopy(SPI_getbinval(row, desc, 1, &isnull)));
-	Datum		ids = PointerGetDatum(DatumGetArrayTypePCopy(SPI_getbinval(row, desc, 2, &isnull)));
-	Datum		locations = PointerGetDatum(DatumGetArrayTypePCopy(SPI_getbinval(row, desc, 3, &isnull)));
+	HeapTuple row = SPI_tuptable->vals[0];
+	TupleDesc desc = SPI_tuptable->tupdesc;
+	bool isnull;
+	Datum types = PointerGetDatum(DatumGetArrayTypePCopy(SPI_getbinval(row, desc, 1, &isnull)));
+	Datum ids = PointerGetDatum(DatumGetArrayTypePCopy(SPI_getbinval(row, desc, 2, &isnull)));
+	Datum locations = PointerGetDatum(DatumGetArrayTypePCopy(SPI_getbinval(row, desc, 3, &isnull)));
 
 	SPI_freetuptable(SPI_tuptable);
 	SPI_tuptable = NULL;
@@ -237,10 +239,10 @@ void
 execute_purge_program(const MpProgram *program, PurgeBindings *bindings, int64 *counts, PurgeOutcome *outcome)
 {
 	TimestampTz started = GetCurrentTimestamp();
-	MpRun		run;
-	MpStatus   *status = (MpStatus *) palloc0(sizeof(MpStatus));
-	MpVerdict  *verdict = (MpVerdict *) palloc0(sizeof(MpVerdict));
-	char		summary[512];
+	MpRun run;
+	MpStatus *status = (MpStatus *) palloc0(sizeof(MpStatus));
+	MpVerdict *verdict = (MpVerdict *) palloc0(sizeof(MpVerdict));
+	char summary[512];
 
 	memset(&run, 0, sizeof(run));
 	run.bookkeeping = bookkeeping_installed();
@@ -254,7 +256,7 @@ execute_purge_program(const MpProgram *program, PurgeBindings *bindings, int64 *
 		const MpStep *step = &program->steps[i];
 		MpDirective directive;
 		MpStepResult result;
-		bool		stop;
+		bool stop;
 
 		CHECK_FOR_INTERRUPTS();
 		if (mp_step_begin(program, &run, i, slot_is_empty(bindings, 1) && slot_is_empty(bindings, 2), &directive,
@@ -286,7 +288,7 @@ execute_purge_program(const MpProgram *program, PurgeBindings *bindings, int64 *
 	outcome->artifacts_queued = run.artifacts_queued;
 	outcome->targets_skipped = run.targets_skipped;
 	if (run.stopped)
-		return;					/* nothing purged: zero counts, still audited */
+		return; /* nothing purged: zero counts, still audited */
 	mp_run_summary(program, &run, elapsed_ms(started), summary, sizeof(summary));
 	ereport(progress_level(), (errmsg("%s", summary)));
 }
@@ -302,14 +304,14 @@ execute_check_program(const MpProgram *program, Oid namespace_oid, Tuplestoresta
 	for (int i = 0; i < program->nsteps; i++)
 	{
 		const MpStep *step = &program->steps[i];
-		int			rc;
+		int rc;
 
 		CHECK_FOR_INTERRUPTS();
 		if (step->kind != MP_STEP_FINDINGS)
 			elog(ERROR, "mlflow_purge: unexpected preflight step %d", step->kind);
 		if (step->requires_select)
 		{
-			Oid			relid = get_relname_relid(program->text + step->requires_select, namespace_oid);
+			Oid relid = get_relname_relid(program->text + step->requires_select, namespace_oid);
 
 			if (!OidIsValid(relid) || pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
 				continue;
@@ -319,13 +321,13 @@ execute_check_program(const MpProgram *program, Oid namespace_oid, Tuplestoresta
 			elog(ERROR, "mlflow_purge: unexpected result from a preflight step: %s", SPI_result_code_string(rc));
 		for (uint64 row = 0; row < SPI_processed; row++)
 		{
-			Datum		values[4];
-			bool		nulls[4];
+			Datum values[4];
+			bool nulls[4];
 			MemoryContext old = MemoryContextSwitchTo(store_context);
 
 			for (int c = 0; c < 4; c++)
 			{
-				char	   *text = SPI_getvalue(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, c + 1);
+				char *text = SPI_getvalue(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, c + 1);
 
 				nulls[c] = text == NULL;
 				values[c] = nulls[c] ? (Datum) 0 : CStringGetTextDatum(text);

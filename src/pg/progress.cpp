@@ -9,7 +9,8 @@
  */
 #include "pg/pg_zone.h"
 
-extern "C" {
+extern "C"
+{
 #include "lib/stringinfo.h"
 #include "access/xact.h"
 #include "tcop/tcopprot.h"
@@ -58,7 +59,7 @@ progress_set_batch(int batch)
 void
 progress_table(const char *table, int64 rows_so_far)
 {
-	char		what[NAMEDATALEN + 64];
+	char what[NAMEDATALEN + 64];
 
 	snprintf(what, sizeof(what), "deleting from %s, " INT64_FORMAT " rows so far", table, rows_so_far);
 	report(what);
@@ -74,7 +75,7 @@ void
 progress_done(void)
 {
 	if (batch_number() > 0)
-		return;					/* the procedure reports between batches and restores at its end */
+		return; /* the procedure reports between batches and restores at its end */
 	pgstat_report_activity(STATE_RUNNING, call_text());
 }
 

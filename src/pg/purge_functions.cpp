@@ -11,7 +11,8 @@
 #include "core/read_only_messages.h"
 #include "core/schema_messages.h"
 
-extern "C" {
+extern "C"
+{
 #include "access/htup_details.h"
 #include "access/xact.h"
 #include "access/xlog.h"
@@ -25,12 +26,13 @@ extern "C" {
 #include "utils/tuplestore.h"
 }
 
-extern "C" {
-PG_FUNCTION_INFO_V1(mlflow_purge_experiment);
-PG_FUNCTION_INFO_V1(mlflow_purge_experiment_by_name);
-PG_FUNCTION_INFO_V1(mlflow_purge_run);
-PG_FUNCTION_INFO_V1(mlflow_purge_deleted);
-PG_FUNCTION_INFO_V1(mlflow_purge_check);
+extern "C"
+{
+	PG_FUNCTION_INFO_V1(mlflow_purge_experiment);
+	PG_FUNCTION_INFO_V1(mlflow_purge_experiment_by_name);
+	PG_FUNCTION_INFO_V1(mlflow_purge_run);
+	PG_FUNCTION_INFO_V1(mlflow_purge_deleted);
+	PG_FUNCTION_INFO_V1(mlflow_purge_check);
 }
 
 static Datum
@@ -76,9 +78,9 @@ read_common_arguments(FunctionCallInfo fcinfo, int dry_run_arg, MpRequest *reque
 static void
 audit_argument(AuditCall *call, FunctionCallInfo fcinfo, int n, const char *name)
 {
-	Oid			type = get_fn_expr_argtype(fcinfo->flinfo, n);
-	Oid			output;
-	bool		varlena;
+	Oid type = get_fn_expr_argtype(fcinfo->flinfo, n);
+	Oid output;
+	bool varlena;
 
 	call->names[call->nargs] = name;
 	call->values[call->nargs] = NULL;
@@ -103,9 +105,9 @@ audit_arguments(AuditCall *call, FunctionCallInfo fcinfo, const char *function, 
 static MpProgram *
 plan_program(const MpCatalog *catalog, const MpRequest *request)
 {
-	MpProgram  *program = (MpProgram *) palloc0(sizeof(MpProgram));
-	MpStatus   *status = (MpStatus *) palloc0(sizeof(MpStatus));
-	int			rc;
+	MpProgram *program = (MpProgram *) palloc0(sizeof(MpProgram));
+	MpStatus *status = (MpStatus *) palloc0(sizeof(MpStatus));
+	int rc;
 
 	program->steps_capacity = 128;
 	program->tables_capacity = 128;
@@ -130,20 +132,16 @@ plan_program(const MpCatalog *catalog, const MpRequest *request)
 static Oid
 mlflow_namespace(const char *schema)
 {
-	Oid			namespace_oid = get_namespace_oid(schema, true);
+	Oid namespace_oid = get_namespace_oid(schema, true);
 
 	if (!OidIsValid(namespace_oid))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_SCHEMA_NAME),
-				 errmsg(mp_schema_missing_message, schema),
-				 errdetail("%s", mp_schema_missing_detail),
-				 errhint("%s", mp_schema_missing_hint)));
+		ereport(ERROR, (errcode(ERRCODE_INVALID_SCHEMA_NAME), errmsg(mp_schema_missing_message, schema),
+						errdetail("%s", mp_schema_missing_detail), errhint("%s", mp_schema_missing_hint)));
 	/* Defence in depth behind the setting's superuser-only context: whoever names one, a temp
 	 * schema holds one session's own tables and is never where MLflow keeps its data. */
 	if (isAnyTempNamespace(namespace_oid))
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("mlflow_purge.schema names a temporary schema"),
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("mlflow_purge.schema names a temporary schema"),
 				 errdetail("A temporary schema belongs to one session and is never the MLflow schema; the purge "
 						   "writes bookkeeping only for the deployment's MLflow schema."),
 				 errhint("SET mlflow_purge.schema TO the MLflow schema, or RESET it.")));
@@ -167,11 +165,8 @@ refuse_real_purge_if_read_only(const MpRequest *request, const char *function)
 {
 	if (!XactReadOnly || !request->has_dry_run || request->dry_run)
 		return;
-	ereport(ERROR,
-			(errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION),
-			 errmsg(mp_read_only_refusal_message, function),
-			 errdetail_internal("%s", read_only_reason()),
-			 errhint("%s", mp_read_only_refusal_hint)));
+	ereport(ERROR, (errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION), errmsg(mp_read_only_refusal_message, function),
+					errdetail_internal("%s", read_only_reason()), errhint("%s", mp_read_only_refusal_hint)));
 }
 
 /*
@@ -186,13 +181,13 @@ run_purge(FunctionCallInfo fcinfo, MpRequest *request, PurgeBindings *bindings, 
 	MemoryContext caller_context;
 	const char *schema = mlflow_purge_schema();
 	TimestampTz started_at = GetCurrentTimestamp();
-	Oid			namespace_oid;
+	Oid namespace_oid;
 	MemoryContext spi_context;
-	MpCatalog  *catalog;
-	MpProgram  *program;
-	int64	   *counts;
+	MpCatalog *catalog;
+	MpProgram *program;
+	int64 *counts;
 	PurgeOutcome outcome;
-	AuditCall	call;
+	AuditCall call;
 
 	read_common_arguments(fcinfo, nargs - 2, request);
 	refuse_real_purge_if_read_only(request, function);
@@ -221,8 +216,7 @@ run_purge(FunctionCallInfo fcinfo, MpRequest *request, PurgeBindings *bindings, 
 	/* Only a dry run gets here in a read-only transaction: it says why it leaves no audit row. */
 	if (bookkeeping_installed() && XactReadOnly)
 		ereport(NOTICE,
-				(errmsg_internal("%s", mp_dry_run_not_audited_message),
-				 errdetail_internal("%s", read_only_reason())));
+				(errmsg_internal("%s", mp_dry_run_not_audited_message), errdetail_internal("%s", read_only_reason())));
 	else if (bookkeeping_installed())
 		write_audit_row(&call, program, counts, &outcome, started_at);
 	batches_note_outcome(&outcome);
@@ -231,8 +225,8 @@ run_purge(FunctionCallInfo fcinfo, MpRequest *request, PurgeBindings *bindings, 
 
 	for (int i = 0; i < program->ntables; i++)
 	{
-		Datum		values[2];
-		bool		nulls[2] = {false, false};
+		Datum values[2];
+		bool nulls[2] = {false, false};
 
 		values[0] = CStringGetTextDatum(program->text + program->tables[i]);
 		values[1] = Int64GetDatum(counts[i]);
@@ -246,7 +240,7 @@ extern "C" Datum
 mlflow_purge_experiment(PG_FUNCTION_ARGS)
 {
 	static const char *const names[] = {"experiment_id", "dry_run", "model_versions"};
-	MpRequest	request;
+	MpRequest request;
 	PurgeBindings bindings;
 
 	memset(&request, 0, sizeof(request));
@@ -255,7 +249,7 @@ mlflow_purge_experiment(PG_FUNCTION_ARGS)
 	request.has_experiment_id = !PG_ARGISNULL(0);
 	if (request.has_experiment_id)
 	{
-		Datum		id = Int32GetDatum(PG_GETARG_INT32(0));
+		Datum id = Int32GetDatum(PG_GETARG_INT32(0));
 
 		request.experiment_id = PG_GETARG_INT32(0);
 		bind_param(&bindings, 1, PointerGetDatum(construct_array(&id, 1, INT4OID, 4, true, TYPALIGN_INT)));
@@ -268,7 +262,7 @@ extern "C" Datum
 mlflow_purge_experiment_by_name(PG_FUNCTION_ARGS)
 {
 	static const char *const names[] = {"name", "workspace", "dry_run", "model_versions"};
-	MpRequest	request;
+	MpRequest request;
 	PurgeBindings bindings;
 
 	memset(&request, 0, sizeof(request));
@@ -288,7 +282,7 @@ extern "C" Datum
 mlflow_purge_run(PG_FUNCTION_ARGS)
 {
 	static const char *const names[] = {"run_id", "dry_run", "model_versions"};
-	MpRequest	request;
+	MpRequest request;
 	PurgeBindings bindings;
 
 	memset(&request, 0, sizeof(request));
@@ -297,7 +291,7 @@ mlflow_purge_run(PG_FUNCTION_ARGS)
 	request.run_id = text_arg(fcinfo, 0);
 	if (request.run_id)
 	{
-		Datum		id = CStringGetTextDatum(request.run_id);
+		Datum id = CStringGetTextDatum(request.run_id);
 
 		bind_param(&bindings, 2, PointerGetDatum(construct_array(&id, 1, TEXTOID, -1, false, TYPALIGN_INT)));
 	}
@@ -309,7 +303,7 @@ extern "C" Datum
 mlflow_purge_deleted(PG_FUNCTION_ARGS)
 {
 	static const char *const names[] = {"older_than", "max_runs", "dry_run", "model_versions"};
-	MpRequest	request;
+	MpRequest request;
 	PurgeBindings bindings;
 
 	memset(&request, 0, sizeof(request));
@@ -337,10 +331,10 @@ mlflow_purge_check(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	MemoryContext caller_context;
 	const char *schema = mlflow_purge_schema();
-	Oid			namespace_oid;
+	Oid namespace_oid;
 	MemoryContext spi_context;
-	MpCatalog  *catalog;
-	MpProgram  *program;
+	MpCatalog *catalog;
+	MpProgram *program;
 
 	InitMaterializedSRF(fcinfo, 0);
 	caller_context = CurrentMemoryContext;

@@ -34,7 +34,7 @@ ExpectChildrenFirst(const CascadePlan &plan) {
 	for (const auto &table : plan.tables) {
 		for (const auto &edge : table.incoming) {
 			EXPECT_LT(Position(order, edge.child_table), Position(order, edge.parent_table))
-			    << edge.child_table << " must be deleted before " << edge.parent_table;
+				<< edge.child_table << " must be deleted before " << edge.parent_table;
 		}
 	}
 	if (std::find(order.begin(), order.end(), "experiments") != order.end()) {
@@ -94,12 +94,32 @@ TEST(CascadePlannerFixtures, Mlflow2221AddsTraces) {
 
 TEST(CascadePlannerFixtures, Mlflow311FollowsEveryOwnedTableAndStopsAtConfiguration) {
 	auto plan = PlanFor("3.11.2.dev0", true);
-	EXPECT_EQ(Sorted(Names(plan)),
-	          Sorted({"assessments", "datasets", "entity_associations", "experiment_tags", "experiments", "input_tags",
-	                  "inputs", "issues", "latest_metrics", "logged_model_metrics", "logged_model_params",
-	                  "logged_model_tags", "logged_models", "metrics", "online_scoring_configs", "params", "runs",
-	                  "scorer_versions", "scorers", "span_metrics", "spans", "tags", "trace_info", "trace_metrics",
-	                  "trace_request_metadata", "trace_tags"}));
+	EXPECT_EQ(Sorted(Names(plan)), Sorted({"assessments",
+	                                       "datasets",
+	                                       "entity_associations",
+	                                       "experiment_tags",
+	                                       "experiments",
+	                                       "input_tags",
+	                                       "inputs",
+	                                       "issues",
+	                                       "latest_metrics",
+	                                       "logged_model_metrics",
+	                                       "logged_model_params",
+	                                       "logged_model_tags",
+	                                       "logged_models",
+	                                       "metrics",
+	                                       "online_scoring_configs",
+	                                       "params",
+	                                       "runs",
+	                                       "scorer_versions",
+	                                       "scorers",
+	                                       "span_metrics",
+	                                       "spans",
+	                                       "tags",
+	                                       "trace_info",
+	                                       "trace_metrics",
+	                                       "trace_request_metadata",
+	                                       "trace_tags"}));
 	ExpectChildrenFirst(plan);
 	// Gateway configuration is never purged; guardrails using a purged scorer version block.
 	for (const char *t : {"endpoints", "guardrails", "guardrail_configs", "registered_models", "model_versions",
@@ -171,14 +191,21 @@ CatalogSnapshot
 Minimal() {
 	CatalogSnapshot c;
 	c.schema = "public";
-	c.tables.push_back({"experiments", {{"experiment_id", "integer"}, {"lifecycle_stage", "character varying(32)"}},
+	c.tables.push_back({"experiments",
+	                    {{"experiment_id", "integer"}, {"lifecycle_stage", "character varying(32)"}},
 	                    {"experiment_id"}});
 	c.tables.push_back({"runs",
-	                    {{"run_uuid", "character varying(32)"}, {"experiment_id", "integer"},
+	                    {{"run_uuid", "character varying(32)"},
+	                     {"experiment_id", "integer"},
 	                     {"lifecycle_stage", "character varying(20)"}},
 	                    {"run_uuid"}});
-	c.foreign_keys.push_back({"runs_experiment_id_fkey", "public", "runs", {"experiment_id"}, "experiments",
-	                          {"experiment_id"}, ReferentialAction::NoAction});
+	c.foreign_keys.push_back({"runs_experiment_id_fkey",
+	                          "public",
+	                          "runs",
+	                          {"experiment_id"},
+	                          "experiments",
+	                          {"experiment_id"},
+	                          ReferentialAction::NoAction});
 	return c;
 }
 
@@ -197,10 +224,15 @@ TEST(CascadePlannerSynthetic, NewChildTablesOfAFutureReleaseAreFollowedWithoutCo
 	auto c = Minimal();
 	AddTable(c, "run_notes", {"note_id", "run_uuid"});
 	AddTable(c, "run_note_attachments", {"attachment_id", "note_id"});
-	c.foreign_keys.push_back({"fk_notes_run", "public", "run_notes", {"run_uuid"}, "runs", {"run_uuid"},
-	                          ReferentialAction::Cascade});
-	c.foreign_keys.push_back({"fk_attachments_note", "public", "run_note_attachments", {"note_id"}, "run_notes",
-	                          {"note_id"}, ReferentialAction::Restrict});
+	c.foreign_keys.push_back(
+		{"fk_notes_run", "public", "run_notes", {"run_uuid"}, "runs", {"run_uuid"}, ReferentialAction::Cascade});
+	c.foreign_keys.push_back({"fk_attachments_note",
+	                          "public",
+	                          "run_note_attachments",
+	                          {"note_id"},
+	                          "run_notes",
+	                          {"note_id"},
+	                          ReferentialAction::Restrict});
 	auto plan = CascadePlanner(c, MlflowModel::Get()).Plan(true, ModelVersionPolicy::Keep);
 	EXPECT_EQ(Names(plan), (Tables {"run_note_attachments", "run_notes", "runs", "experiments"}));
 }
@@ -209,12 +241,12 @@ TEST(CascadePlannerSynthetic, CycleAcrossTablesIsAnErrorNamingThem) {
 	auto c = Minimal();
 	AddTable(c, "alpha", {"alpha_id", "run_uuid", "beta_id"});
 	AddTable(c, "beta", {"beta_id", "alpha_id"});
-	c.foreign_keys.push_back({"fk_alpha_run", "public", "alpha", {"run_uuid"}, "runs", {"run_uuid"},
-	                          ReferentialAction::Cascade});
-	c.foreign_keys.push_back({"fk_beta_alpha", "public", "beta", {"alpha_id"}, "alpha", {"alpha_id"},
-	                          ReferentialAction::NoAction});
-	c.foreign_keys.push_back({"fk_alpha_beta", "public", "alpha", {"beta_id"}, "beta", {"beta_id"},
-	                          ReferentialAction::NoAction});
+	c.foreign_keys.push_back(
+		{"fk_alpha_run", "public", "alpha", {"run_uuid"}, "runs", {"run_uuid"}, ReferentialAction::Cascade});
+	c.foreign_keys.push_back(
+		{"fk_beta_alpha", "public", "beta", {"alpha_id"}, "alpha", {"alpha_id"}, ReferentialAction::NoAction});
+	c.foreign_keys.push_back(
+		{"fk_alpha_beta", "public", "alpha", {"beta_id"}, "beta", {"beta_id"}, ReferentialAction::NoAction});
 	try {
 		CascadePlanner(c, MlflowModel::Get()).Plan(false, ModelVersionPolicy::Keep);
 		FAIL() << "a cycle must be refused";
@@ -227,9 +259,14 @@ TEST(CascadePlannerSynthetic, CycleAcrossTablesIsAnErrorNamingThem) {
 TEST(CascadePlannerSynthetic, SelfReferenceIsOneDelete) {
 	auto c = Minimal();
 	AddTable(c, "run_steps", {"step_id", "run_uuid", "parent_step_id"});
-	c.foreign_keys.push_back({"fk_steps_run", "public", "run_steps", {"run_uuid"}, "runs", {"run_uuid"},
-	                          ReferentialAction::Cascade});
-	c.foreign_keys.push_back({"fk_steps_parent", "public", "run_steps", {"parent_step_id"}, "run_steps", {"step_id"},
+	c.foreign_keys.push_back(
+		{"fk_steps_run", "public", "run_steps", {"run_uuid"}, "runs", {"run_uuid"}, ReferentialAction::Cascade});
+	c.foreign_keys.push_back({"fk_steps_parent",
+	                          "public",
+	                          "run_steps",
+	                          {"parent_step_id"},
+	                          "run_steps",
+	                          {"step_id"},
 	                          ReferentialAction::Cascade});
 	auto plan = CascadePlanner(c, MlflowModel::Get()).Plan(false, ModelVersionPolicy::Keep);
 	EXPECT_EQ(Names(plan), (Tables {"run_steps", "runs"}));
@@ -237,8 +274,8 @@ TEST(CascadePlannerSynthetic, SelfReferenceIsOneDelete) {
 
 TEST(CascadePlannerSynthetic, ForeignKeyFromAnotherSchemaBlocksInsteadOfBeingFollowed) {
 	auto c = Minimal();
-	c.foreign_keys.push_back({"fk_billing_run", "finance", "run_costs", {"run_uuid"}, "runs", {"run_uuid"},
-	                          ReferentialAction::Cascade});
+	c.foreign_keys.push_back(
+		{"fk_billing_run", "finance", "run_costs", {"run_uuid"}, "runs", {"run_uuid"}, ReferentialAction::Cascade});
 	auto plan = CascadePlanner(c, MlflowModel::Get()).Plan(false, ModelVersionPolicy::Keep);
 	EXPECT_EQ(plan.Find("run_costs"), nullptr);
 	ASSERT_EQ(plan.blocking_edges.size(), 1u);

@@ -17,8 +17,11 @@ WithDbaTable(const std::string &name = "dba_notes") {
 	CatalogSnapshot catalog = test::LoadFixtureCatalog("3.11.2.dev0");
 	Table table;
 	table.name = name;
-	table.columns = {{"id", "integer"},          {"experiment_id", "integer"},     {"experiment_text", "text"},
-	                 {"run_uuid", "character varying(32)"}, {"trace_id", "character varying(50)"},
+	table.columns = {{"id", "integer"},
+	                 {"experiment_id", "integer"},
+	                 {"experiment_text", "text"},
+	                 {"run_uuid", "character varying(32)"},
+	                 {"trace_id", "character varying(50)"},
 	                 {"flag", "boolean"}};
 	table.primary_key = {"id"};
 	catalog.tables.push_back(table);
@@ -64,7 +67,7 @@ TEST(DeclaredLinks, AnOwnedLinkIsFollowedInTheSameStatements) {
 			    (step.kind == StepKind::Delete || step.kind == StepKind::Count)) {
 				found = true;
 				EXPECT_NE(step.sql.find("t0.\"experiment_id\" OPERATOR(pg_catalog.=) ANY ($1)"), std::string::npos)
-				    << step.sql;
+					<< step.sql;
 			}
 		}
 		EXPECT_TRUE(found);
@@ -151,7 +154,8 @@ TEST(DeclaredLinks, AHostileTableNameIsOnlyEverAQuotedIdentifier) {
 	const auto program = BuildPurgeProgram(request, catalog);
 	bool found = false;
 	for (const auto &step : program.steps) {
-		if (step.kind == StepKind::Delete && step.sql.find("\"we\"\"ird\\name'; DROP TABLE runs; --\"") != std::string::npos) {
+		if (step.kind == StepKind::Delete &&
+		    step.sql.find("\"we\"\"ird\\name'; DROP TABLE runs; --\"") != std::string::npos) {
 			found = true;
 		}
 	}
@@ -171,7 +175,7 @@ TEST(DeclaredLinks, ThePreflightProposesTheExactDeclaration) {
 	EXPECT_NE(all.find("INSERT INTO mlflow_purge.declared_links (table_name, column_name, refers_to, action) VALUES "
 	                   "(''team_budget'', ''experiment_id'', ''experiment'', ''owned'');"),
 	          std::string::npos)
-	    << all;
+		<< all;
 	// Once declared, it is no longer unknown.
 	catalog.declared_links = {{"team_budget", "experiment_id", "experiment", "owned", "r"}};
 	all.clear();

@@ -6,8 +6,8 @@
 #include "fixture_catalog.hpp"
 #include "test_allocator.hpp"
 
-#include <gtest/gtest.h>
 #include <functional>
+#include <gtest/gtest.h>
 #include <string>
 #include <vector>
 
@@ -147,23 +147,23 @@ EntryPoints(const CCatalog &catalog, ProgramBuffers &buffers) {
 		for (const int dry_run : {0, 1}) {
 			out.push_back({std::string("mp_plan_purge/") + name + (dry_run ? "/dry_run" : ""),
 			               [&catalog, &buffers, operation = operation, dry_run](MpStatus *status) {
-				               MpRequest request = Request(operation);
-				               request.dry_run = dry_run;
-				               MpProgram program = buffers.Program();
-				               return mp_plan_purge(catalog.Get(), &request, &program, status);
-			               }});
+							   MpRequest request = Request(operation);
+							   request.dry_run = dry_run;
+							   MpProgram program = buffers.Program();
+							   return mp_plan_purge(catalog.Get(), &request, &program, status);
+						   }});
 		}
 	}
 	// Too-small buffers: the measuring path of the door.
 	out.push_back({"mp_plan_purge/measure", [&catalog](MpStatus *status) {
-		               MpRequest request = Request(MP_OP_DELETED);
-		               MpProgram program {};
-		               return mp_plan_purge(catalog.Get(), &request, &program, status);
-	               }});
+					   MpRequest request = Request(MP_OP_DELETED);
+					   MpProgram program {};
+					   return mp_plan_purge(catalog.Get(), &request, &program, status);
+				   }});
 	out.push_back({"mp_plan_check", [&catalog, &buffers](MpStatus *status) {
-		               MpProgram program = buffers.Program();
-		               return mp_plan_check(catalog.Get(), &program, status);
-	               }});
+					   MpProgram program = buffers.Program();
+					   return mp_plan_check(catalog.Get(), &program, status);
+				   }});
 	// Each exception kind the door maps, raised after memory ran out.
 	for (int what = 1; what <= 5; ++what) {
 		out.push_back({"mp_debug_throw/" + std::to_string(what),
@@ -179,7 +179,7 @@ ExpectOutOfMemoryAtEveryAllocation(const EntryPoint &entry, size_t max_points) {
 	// A first call pays the one-time allocations (function-local statics, locale facets), so
 	// the count is taken on the second.
 	MpStatus status {};
-	(void) entry.call(&status);
+	(void)entry.call(&status);
 	size_t allocations = 0;
 	int unarmed = 0;
 	{
@@ -210,11 +210,11 @@ ExpectOutOfMemoryAtEveryAllocation(const EntryPoint &entry, size_t max_points) {
 				result = entry.call(&oom);
 			}
 			ASSERT_EQ(result, MP_OUT_OF_MEMORY)
-			    << entry.name << ": allocation " << n << " of " << allocations << " failed"
-			    << (persistent ? " (and every later one)" : "") << "; message: " << oom.message;
+				<< entry.name << ": allocation " << n << " of " << allocations << " failed"
+				<< (persistent ? " (and every later one)" : "") << "; message: " << oom.message;
 			ASSERT_EQ(oom.kind, MP_OUT_OF_MEMORY) << entry.name;
 			ASSERT_NE(std::string(oom.message).find("out of memory"), std::string::npos)
-			    << entry.name << ": " << oom.message;
+				<< entry.name << ": " << oom.message;
 		}
 	}
 }
@@ -223,17 +223,19 @@ TEST(DoorOutOfMemory, EveryEntryPointReportsOutOfMemoryOnASmallCatalog) {
 	mlflow_purge::core::CatalogSnapshot small;
 	small.schema = "public";
 	small.tables = {{"experiments",
-	                 {{"experiment_id", "integer"}, {"name", "character varying(256)"},
+	                 {{"experiment_id", "integer"},
+	                  {"name", "character varying(256)"},
 	                  {"lifecycle_stage", "character varying(32)"}},
 	                 {"experiment_id"}},
 	                {"runs",
-	                 {{"run_uuid", "character varying(32)"}, {"experiment_id", "integer"},
+	                 {{"run_uuid", "character varying(32)"},
+	                  {"experiment_id", "integer"},
 	                  {"lifecycle_stage", "character varying(20)"}},
 	                 {"run_uuid"}},
 	                {"metrics", {{"run_uuid", "character varying(32)"}, {"key", "character varying(250)"}}, {}}};
 	small.foreign_keys = {
-	    {"runs_experiment_id_fkey", "public", "runs", {"experiment_id"}, "experiments", {"experiment_id"}, {}},
-	    {"metrics_run_uuid_fkey", "public", "metrics", {"run_uuid"}, "runs", {"run_uuid"}, {}}};
+		{"runs_experiment_id_fkey", "public", "runs", {"experiment_id"}, "experiments", {"experiment_id"}, {}},
+		{"metrics_run_uuid_fkey", "public", "metrics", {"run_uuid"}, "runs", {"run_uuid"}, {}}};
 	const CCatalog catalog(small);
 	ProgramBuffers buffers;
 	for (const EntryPoint &entry : EntryPoints(catalog, buffers)) {
@@ -255,7 +257,7 @@ TEST(DoorOutOfMemory, TheTestAllocatorReallyFails) {
 		FailingAllocations fail(0, true);
 		try {
 			std::string s(100, 'x');
-			(void) s;
+			(void)s;
 		} catch (const std::bad_alloc &) {
 			threw = true;
 		}

@@ -27,11 +27,12 @@ TEST(Door, EveryExceptionKindBecomesAStatus) {
 
 TEST(Door, PlanReportsTheBufferItNeedsThenFillsIt) {
 	const char *exp_cols[][2] = {{"experiment_id", "integer"}, {"lifecycle_stage", "character varying(32)"}};
-	const char *run_cols[][2] = {{"run_uuid", "character varying(32)"}, {"experiment_id", "integer"},
+	const char *run_cols[][2] = {{"run_uuid", "character varying(32)"},
+	                             {"experiment_id", "integer"},
 	                             {"lifecycle_stage", "character varying(20)"}};
 	MpColumn experiments[2] = {{exp_cols[0][0], exp_cols[0][1]}, {exp_cols[1][0], exp_cols[1][1]}};
-	MpColumn runs[3] = {{run_cols[0][0], run_cols[0][1]}, {run_cols[1][0], run_cols[1][1]},
-	                    {run_cols[2][0], run_cols[2][1]}};
+	MpColumn runs[3] = {
+		{run_cols[0][0], run_cols[0][1]}, {run_cols[1][0], run_cols[1][1]}, {run_cols[2][0], run_cols[2][1]}};
 	const char *exp_pk[] = {"experiment_id"};
 	const char *run_pk[] = {"run_uuid"};
 	MpTable tables[2] = {{"experiments", 2, experiments, 1, exp_pk}, {"runs", 3, runs, 1, run_pk}};

@@ -67,7 +67,8 @@ TEST(RequestValidation, NullsAreErrorsNotEmptyResults) {
 TEST(RequestValidation, InvalidParameters) {
 	EXPECT_EQ(KindOf(Experiment(0)), ErrorKind::InvalidParameter);
 	EXPECT_EQ(KindOf(Experiment(-5)), ErrorKind::InvalidParameter);
-	for (const char *bad : {"", " ", "abc def", "'; DROP TABLE runs; --", "a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e", "r\n1"}) {
+	for (const char *bad :
+	     {"", " ", "abc def", "'; DROP TABLE runs; --", "a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e", "r\n1"}) {
 		EXPECT_EQ(KindOf(RunPurge(std::string(bad))), ErrorKind::InvalidParameter) << bad;
 	}
 	auto r = Experiment(3);
@@ -263,9 +264,14 @@ TEST(PurgeProgram, IntegerKeysTravelAsTextAndAreCastBack) {
 	child.primary_key = {"line_id"};
 	catalog.tables.push_back(parent);
 	catalog.tables.push_back(child);
-	catalog.foreign_keys.push_back({"fk_notes_run", "public", "run_notes", {"run_uuid"}, "runs", {"run_uuid"},
-	                                ReferentialAction::NoAction});
-	catalog.foreign_keys.push_back({"fk_lines_note", "public", "run_note_lines", {"note_id"}, "run_notes", {"note_id"},
+	catalog.foreign_keys.push_back(
+		{"fk_notes_run", "public", "run_notes", {"run_uuid"}, "runs", {"run_uuid"}, ReferentialAction::NoAction});
+	catalog.foreign_keys.push_back({"fk_lines_note",
+	                                "public",
+	                                "run_note_lines",
+	                                {"note_id"},
+	                                "run_notes",
+	                                {"note_id"},
 	                                ReferentialAction::NoAction});
 	PurgeRequest r;
 	r.operation = Operation::Run;
@@ -330,7 +336,7 @@ TEST(PurgeProgram, ExplicitTargetsWaitScheduledPurgesSkipLockedRows) {
 	EXPECT_NE(scheduled_locks[0].find("SKIP LOCKED"), std::string::npos); // experiments
 	EXPECT_EQ(scheduled_locks[1].find("SKIP LOCKED"), std::string::npos); // runs of locked experiments: wait
 	EXPECT_NE(scheduled_locks[2].find("SKIP LOCKED"), std::string::npos); // single runs, last: never a wait
-	                                                                      // while holding them (no deadlock)
+		// while holding them (no deadlock)
 }
 
 TEST(PurgeProgram, OtherSchemaIsQuotedEverywhere) {

@@ -53,8 +53,8 @@ TEST(Revisions, EveryPurgeTheRevisionSupportsPlans) {
 		const bool has_times = catalog.FindTable("runs")->HasColumn("deleted_time") &&
 		                       catalog.FindTable("experiments")->HasColumn("last_update_time");
 		for (const auto policy : {"keep", "delete", "error"}) {
-			for (const auto operation : {Operation::Experiment, Operation::ExperimentByName, Operation::Run,
-			                             Operation::Deleted}) {
+			for (const auto operation :
+			     {Operation::Experiment, Operation::ExperimentByName, Operation::Run, Operation::Deleted}) {
 				for (const bool dry_run : {false, true}) {
 					PurgeRequest request;
 					request.operation = operation;
@@ -117,9 +117,9 @@ TEST(Revisions, ReviewQueueReferencesAreReportedNeverDeletedThroughTheLink) {
 			reported.push_back(edge.child_table + "." + edge.columns.front().child);
 		}
 		std::sort(reported.begin(), reported.end());
-		EXPECT_EQ(reported, (std::vector<std::string> {"review_queue_label_schemas.schema_id",
-		                                                "review_queue_traces.target_id"}))
-		    << revision;
+		EXPECT_EQ(reported,
+		          (std::vector<std::string> {"review_queue_label_schemas.schema_id", "review_queue_traces.target_id"}))
+			<< revision;
 		// The queues of the purged experiment itself go by their foreign keys, and only those.
 		const PurgedTable *queued = plan.Find("review_queue_traces");
 		ASSERT_NE(queued, nullptr);
@@ -128,7 +128,8 @@ TEST(Revisions, ReviewQueueReferencesAreReportedNeverDeletedThroughTheLink) {
 		}
 	}
 	// Before revision 58 there are no review queues.
-	const auto before = CascadePlanner(RevisionNamed("57-").catalog, MlflowModel::Get()).Plan(true, ModelVersionPolicy::Keep);
+	const auto before =
+		CascadePlanner(RevisionNamed("57-").catalog, MlflowModel::Get()).Plan(true, ModelVersionPolicy::Keep);
 	EXPECT_TRUE(before.reported_links.empty());
 }
 

@@ -435,8 +435,7 @@ TEST(StepRules, PrivilegeRefusalNamesEveryMissingPrivilege) {
 	tables[1] = {1, 0, 0, 1}; // nothing
 	tables[2] = {0, 0, 0, 0}; // dropped meanwhile: the statement will say so
 	locks = {{1, 1, 1, 0}, {1, 1, 1, 0}};
-	ASSERT_EQ(mp_check_privileges(p.Get(), "alice", tables.data(), locks.data(), &status),
-	          MP_INSUFFICIENT_PRIVILEGE);
+	ASSERT_EQ(mp_check_privileges(p.Get(), "alice", tables.data(), locks.data(), &status), MP_INSUFFICIENT_PRIVILEGE);
 	EXPECT_STREQ(status.message, "permission denied for the MLflow tables this purge deletes from");
 	EXPECT_STREQ(status.detail, "Role \"alice\" lacks: experiments (DELETE), runs (SELECT, DELETE), runs (UPDATE on "
 	                            "any column, for its row locks).");
@@ -446,8 +445,7 @@ TEST(StepRules, PrivilegeRefusalNamesEveryMissingPrivilege) {
 	p.program_.dry_run = 1; // reads only: DELETE and row locks are not needed
 	p.program_.steps[0].locked_table = 0;
 	p.program_.steps[1].locked_table = 0;
-	ASSERT_EQ(mp_check_privileges(p.Get(), "alice", tables.data(), locks.data(), &status),
-	          MP_INSUFFICIENT_PRIVILEGE);
+	ASSERT_EQ(mp_check_privileges(p.Get(), "alice", tables.data(), locks.data(), &status), MP_INSUFFICIENT_PRIVILEGE);
 	EXPECT_STREQ(status.message, "permission denied for the MLflow tables this purge reads");
 	EXPECT_STREQ(status.detail, "Role \"alice\" lacks: runs (SELECT).");
 	EXPECT_STREQ(status.hint, "Grant SELECT on those tables, or run the purge as the MLflow schema owner.");

@@ -45,7 +45,9 @@ AllocationCounter::AllocationCounter() {
 	state.count = 0;
 	state.counting = true;
 }
-AllocationCounter::~AllocationCounter() { state.counting = false; }
+AllocationCounter::~AllocationCounter() {
+	state.counting = false;
+}
 std::size_t
 AllocationCounter::Count() const {
 	return state.count;
@@ -57,7 +59,9 @@ FailingAllocations::FailingAllocations(std::size_t first, bool persistent) {
 	state.persistent = persistent;
 	state.armed = true;
 }
-FailingAllocations::~FailingAllocations() { state.armed = false; }
+FailingAllocations::~FailingAllocations() {
+	state.armed = false;
+}
 
 } // namespace mlflow_purge::test
 

@@ -14,9 +14,9 @@ namespace mlflow_purge::artifacts {
 struct DeleteResult {
 	bool ok = false;
 	std::optional<std::int64_t> objects; // removed; 0 = nothing was there; nullopt = the store does not say
-	std::string error;                   // when !ok; never contains credentials
-	bool permanent = false;              // retrying cannot help (the location must not be deleted)
-	bool refused = false;                // outside the deletion boundary, found at the last moment
+	std::string error; // when !ok; never contains credentials
+	bool permanent = false; // retrying cannot help (the location must not be deleted)
+	bool refused = false; // outside the deletion boundary, found at the last moment
 };
 
 class ArtifactStore {

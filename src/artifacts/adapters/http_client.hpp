@@ -13,8 +13,8 @@ struct HttpRequest {
 	std::string url;
 	std::vector<std::string> headers; // "Name: value"
 	std::string body;
-	std::string aws_sigv4;            // e.g. "aws:amz:us-east-1:s3"; empty: no signing
-	std::string username;             // SigV4 access key id, or HTTP basic user
+	std::string aws_sigv4; // e.g. "aws:amz:us-east-1:s3"; empty: no signing
+	std::string username; // SigV4 access key id, or HTTP basic user
 	std::string password;
 	bool basic_auth = false;
 	bool verify_tls = true;
@@ -26,7 +26,7 @@ struct HttpRequest {
 };
 
 struct HttpResponse {
-	long status = 0;         // 0: no response (the transport error is in error)
+	long status = 0; // 0: no response (the transport error is in error)
 	std::string body;
 	std::string error;
 };

@@ -27,7 +27,7 @@ struct MlflowServerConfig {
 class MlflowArtifactsStore final : public ArtifactStore {
 public:
 	MlflowArtifactsStore(MlflowServerConfig config, Boundary boundary)
-	    : config_(std::move(config)), boundary_(std::move(boundary)) {}
+		: config_(std::move(config)), boundary_(std::move(boundary)) {}
 	std::optional<std::string> Refusal(const Location &location, std::string &error) override;
 	DeleteResult Delete(const Location &location) override;
 

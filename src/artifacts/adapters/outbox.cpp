@@ -13,7 +13,7 @@ namespace mlflow_purge::artifacts {
 namespace core = mlflow_purge::core;
 
 struct Outbox::Result {
-	std::unique_ptr<PGresult, decltype(&PQclear)> res{nullptr, &PQclear};
+	std::unique_ptr<PGresult, decltype(&PQclear)> res {nullptr, &PQclear};
 	int Rows() const { return PQntuples(res.get()); }
 	std::string Get(int row, int column) const { return PQgetvalue(res.get(), row, column); }
 	bool IsNull(int row, int column) const { return PQgetisnull(res.get(), row, column) != 0; }
@@ -22,18 +22,18 @@ struct Outbox::Result {
 namespace {
 
 constexpr const char *kClaim =
-    "UPDATE mlflow_purge.artifact_outbox AS o "
-    "SET attempts = o.attempts + 1, next_attempt_at = now() + make_interval(secs => $2::int) "
-    "WHERE o.id IN (SELECT c.id FROM mlflow_purge.artifact_outbox AS c "
-    "WHERE c.status = 'pending' AND c.next_attempt_at <= now() AND ($3::name IS NULL OR c.mlflow_schema = $3::name) "
-    "ORDER BY c.next_attempt_at, c.id LIMIT $1::int FOR UPDATE SKIP LOCKED) "
-    "RETURNING o.id, o.mlflow_schema, o.entity_type, o.entity_id, o.artifact_location, o.attempts";
+	"UPDATE mlflow_purge.artifact_outbox AS o "
+	"SET attempts = o.attempts + 1, next_attempt_at = now() + make_interval(secs => $2::int) "
+	"WHERE o.id IN (SELECT c.id FROM mlflow_purge.artifact_outbox AS c "
+	"WHERE c.status = 'pending' AND c.next_attempt_at <= now() AND ($3::name IS NULL OR c.mlflow_schema = $3::name) "
+	"ORDER BY c.next_attempt_at, c.id LIMIT $1::int FOR UPDATE SKIP LOCKED) "
+	"RETURNING o.id, o.mlflow_schema, o.entity_type, o.entity_id, o.artifact_location, o.attempts";
 
 constexpr const char *kPeek =
-    "SELECT id, mlflow_schema, entity_type, entity_id, artifact_location, attempts + 1 "
-    "FROM mlflow_purge.artifact_outbox "
-    "WHERE status = 'pending' AND next_attempt_at <= now() AND ($2::name IS NULL OR mlflow_schema = $2::name) "
-    "AND id > $3::bigint ORDER BY id LIMIT $1::int";
+	"SELECT id, mlflow_schema, entity_type, entity_id, artifact_location, attempts + 1 "
+	"FROM mlflow_purge.artifact_outbox "
+	"WHERE status = 'pending' AND next_attempt_at <= now() AND ($2::name IS NULL OR mlflow_schema = $2::name) "
+	"AND id > $3::bigint ORDER BY id LIMIT $1::int";
 
 // text[] literal: every element quoted, quotes and backslashes escaped.
 std::string
@@ -120,20 +120,23 @@ Outbox::Outbox(const std::string &conninfo, const std::optional<std::string> &bo
 // UPDATE, or swap the table for something else.
 void
 Outbox::VerifyBookkeeping(const std::optional<std::string> &bookkeeping_owner) {
-	const Result schema = Exec("SELECT n.nspowner::pg_catalog.text, pg_catalog.pg_get_userbyid(n.nspowner)::pg_catalog.text "
-	                           "FROM pg_catalog.pg_namespace AS n WHERE n.nspname OPERATOR(pg_catalog.=) 'mlflow_purge'",
-	                           {});
+	const Result schema = Exec(
+		"SELECT n.nspowner::pg_catalog.text, pg_catalog.pg_get_userbyid(n.nspowner)::pg_catalog.text "
+		"FROM pg_catalog.pg_namespace AS n WHERE n.nspname OPERATOR(pg_catalog.=) 'mlflow_purge'",
+		{});
 	if (schema.Rows() == 0) {
-		throw DatabaseError("mlflow_purge.artifact_outbox does not exist in this database (or is not visible to this role): "
-		                    "install mlflow_purge 1.2.0 (CREATE EXTENSION mlflow_purge / ALTER EXTENSION mlflow_purge UPDATE), "
-		                    "or run mlflow-purge setup");
+		throw DatabaseError(
+			"mlflow_purge.artifact_outbox does not exist in this database (or is not visible to this role): "
+			"install mlflow_purge 1.2.0 (CREATE EXTENSION mlflow_purge / ALTER EXTENSION mlflow_purge UPDATE), "
+			"or run mlflow-purge setup");
 	}
 	std::string owner_oid;
 	std::string owner_name;
 	std::string who;
-	const Result extension = Exec("SELECT e.extowner::pg_catalog.text, pg_catalog.pg_get_userbyid(e.extowner)::pg_catalog.text "
-	                              "FROM pg_catalog.pg_extension AS e WHERE e.extname OPERATOR(pg_catalog.=) 'mlflow_purge'",
-	                              {});
+	const Result extension = Exec(
+		"SELECT e.extowner::pg_catalog.text, pg_catalog.pg_get_userbyid(e.extowner)::pg_catalog.text "
+		"FROM pg_catalog.pg_extension AS e WHERE e.extname OPERATOR(pg_catalog.=) 'mlflow_purge'",
+		{});
 	if (extension.Rows() > 0) {
 		owner_oid = extension.Get(0, 0);
 		owner_name = extension.Get(0, 1);
@@ -145,9 +148,10 @@ Outbox::VerifyBookkeeping(const std::optional<std::string> &bookkeeping_owner) {
 		}
 	} else {
 		if (!bookkeeping_owner) {
-			throw DatabaseError("refusing the bookkeeping: the mlflow_purge extension is not installed in this database, so "
-			                    "the mlflow_purge schema comes from `mlflow-purge setup` or from someone else. Name the role "
-			                    "that ran setup with --bookkeeping-owner ROLE; the schema and its tables must be owned by it");
+			throw DatabaseError(
+				"refusing the bookkeeping: the mlflow_purge extension is not installed in this database, so "
+				"the mlflow_purge schema comes from `mlflow-purge setup` or from someone else. Name the role "
+				"that ran setup with --bookkeeping-owner ROLE; the schema and its tables must be owned by it");
 		}
 		const Result role = Exec("SELECT r.oid::pg_catalog.text FROM pg_catalog.pg_roles AS r "
 		                         "WHERE r.rolname OPERATOR(pg_catalog.=) $1::pg_catalog.text",
@@ -161,38 +165,43 @@ Outbox::VerifyBookkeeping(const std::optional<std::string> &bookkeeping_owner) {
 		who = "--bookkeeping-owner, the role that ran mlflow-purge setup";
 	}
 	auto refuse = [&](const std::string &what, const std::string &actual) {
-		throw DatabaseError("refusing the bookkeeping: " + what + " is owned by \"" + actual + "\", not by \"" + owner_name +
-		                    "\" (" + who + "). Its owner could queue any location or add triggers that run as this "
-		                    "drainer. Find out who created it; drop it and run mlflow-purge setup (or CREATE EXTENSION) again");
+		throw DatabaseError(
+			"refusing the bookkeeping: " + what + " is owned by \"" + actual + "\", not by \"" + owner_name + "\" (" +
+			who +
+			"). Its owner could queue any location or add triggers that run as this "
+			"drainer. Find out who created it; drop it and run mlflow-purge setup (or CREATE EXTENSION) again");
 	};
 	if (schema.Get(0, 0) != owner_oid) {
 		refuse("the schema mlflow_purge", schema.Get(0, 1));
 	}
 	const Result tables = Exec(
-	    "SELECT t.name, c.relkind::pg_catalog.text, c.relowner::pg_catalog.text, "
-	    "pg_catalog.pg_get_userbyid(c.relowner)::pg_catalog.text "
-	    "FROM pg_catalog.unnest(ARRAY['artifact_outbox', 'audit_log']::pg_catalog.text[]) AS t(name) "
-	    "LEFT JOIN (pg_catalog.pg_class AS c JOIN pg_catalog.pg_namespace AS n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace "
-	    "AND n.nspname OPERATOR(pg_catalog.=) 'mlflow_purge') ON c.relname OPERATOR(pg_catalog.=) t.name ORDER BY t.name",
-	    {});
+		"SELECT t.name, c.relkind::pg_catalog.text, c.relowner::pg_catalog.text, "
+		"pg_catalog.pg_get_userbyid(c.relowner)::pg_catalog.text "
+		"FROM pg_catalog.unnest(ARRAY['artifact_outbox', 'audit_log']::pg_catalog.text[]) AS t(name) "
+		"LEFT JOIN (pg_catalog.pg_class AS c JOIN pg_catalog.pg_namespace AS n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace "
+		"AND n.nspname OPERATOR(pg_catalog.=) 'mlflow_purge') ON c.relname OPERATOR(pg_catalog.=) t.name ORDER BY t.name",
+		{});
 	for (int i = 0; i < tables.Rows(); ++i) {
 		const std::string name = "mlflow_purge." + tables.Get(i, 0);
 		if (tables.IsNull(i, 1)) {
-			throw DatabaseError(name + " does not exist in this database (or is not visible to this role): install mlflow_purge "
-			                    "1.2.0 (CREATE EXTENSION mlflow_purge / ALTER EXTENSION mlflow_purge UPDATE), or run mlflow-purge setup");
+			throw DatabaseError(
+				name +
+				" does not exist in this database (or is not visible to this role): install mlflow_purge "
+				"1.2.0 (CREATE EXTENSION mlflow_purge / ALTER EXTENSION mlflow_purge UPDATE), or run mlflow-purge setup");
 		}
 		if (tables.Get(i, 2) != owner_oid) {
 			refuse(name, tables.Get(i, 3));
 		}
 		if (tables.Get(i, 1) != "r") {
-			throw DatabaseError("refusing the bookkeeping: " + name + " is not an ordinary table (relkind " + tables.Get(i, 1) + ")");
+			throw DatabaseError("refusing the bookkeeping: " + name + " is not an ordinary table (relkind " +
+			                    tables.Get(i, 1) + ")");
 		}
 	}
 	const Result refused = Exec(
-	    "SELECT coalesce(pg_catalog.bool_or(pg_catalog.strpos(pg_catalog.pg_get_constraintdef(k.oid), $1) OPERATOR(pg_catalog.>) 0), false) "
-	    "FROM pg_catalog.pg_constraint AS k WHERE k.conrelid OPERATOR(pg_catalog.=) 'mlflow_purge.artifact_outbox'::pg_catalog.regclass "
-	    "AND k.contype OPERATOR(pg_catalog.=) 'c'",
-	    {std::string("'refused'")});
+		"SELECT coalesce(pg_catalog.bool_or(pg_catalog.strpos(pg_catalog.pg_get_constraintdef(k.oid), $1) OPERATOR(pg_catalog.>) 0), false) "
+		"FROM pg_catalog.pg_constraint AS k WHERE k.conrelid OPERATOR(pg_catalog.=) 'mlflow_purge.artifact_outbox'::pg_catalog.regclass "
+		"AND k.contype OPERATOR(pg_catalog.=) 'c'",
+		{std::string("'refused'")});
 	if (refused.Get(0, 0) != "t") {
 		throw DatabaseError("mlflow_purge.artifact_outbox cannot record the status 'refused' (added in 1.2.0): "
 		                    "ALTER EXTENSION mlflow_purge UPDATE TO '1.2.0' (or run mlflow-purge setup of 1.2.0)");
@@ -212,8 +221,8 @@ Outbox::Exec(const std::string &sql, const std::vector<std::optional<std::string
 		values.push_back(p ? p->c_str() : nullptr);
 	}
 	Result result;
-	result.res.reset(PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
-	                              nullptr, 0));
+	result.res.reset(
+		PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0));
 	const auto status = result.res ? PQresultStatus(result.res.get()) : PGRES_FATAL_ERROR;
 	if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
 		std::string message = result.res ? PQresultErrorMessage(result.res.get()) : ConnectionError(conn_);
@@ -273,9 +282,10 @@ Outbox::RecordKept(std::int64_t id, const std::string &reason) {
 
 void
 Outbox::RecordRetry(std::int64_t id, const std::string &error, std::int64_t delay_seconds) {
-	Exec("UPDATE mlflow_purge.artifact_outbox SET last_error = $2, next_attempt_at = now() + make_interval(secs => $3::bigint) "
-	     "WHERE id = $1::bigint AND status = 'pending'",
-	     {std::to_string(id), error, std::to_string(delay_seconds)});
+	Exec(
+		"UPDATE mlflow_purge.artifact_outbox SET last_error = $2, next_attempt_at = now() + make_interval(secs => $3::bigint) "
+		"WHERE id = $1::bigint AND status = 'pending'",
+		{std::to_string(id), error, std::to_string(delay_seconds)});
 }
 
 void
@@ -326,19 +336,19 @@ Outbox::CandidatePointers(const std::string &schema, const std::vector<std::stri
 		// each is text, and whether anything inherits from it that is not a table (a foreign or
 		// other child would be read through it).
 		const Result columns = Exec(
-		    "SELECT c.relname::pg_catalog.text, c.relkind::pg_catalog.text, a.attname::pg_catalog.text, "
-		    "a.atttypid OPERATOR(pg_catalog.=) ANY (ARRAY['pg_catalog.text'::pg_catalog.regtype, "
-		    "'pg_catalog.varchar'::pg_catalog.regtype, 'pg_catalog.bpchar'::pg_catalog.regtype]::pg_catalog.oid[]), "
-		    "EXISTS (WITH RECURSIVE below(oid) AS (SELECT i.inhrelid FROM pg_catalog.pg_inherits AS i "
-		    "WHERE i.inhparent OPERATOR(pg_catalog.=) c.oid UNION SELECT i.inhrelid FROM pg_catalog.pg_inherits AS i "
-		    "JOIN below ON i.inhparent OPERATOR(pg_catalog.=) below.oid) SELECT 1 FROM below JOIN pg_catalog.pg_class AS k "
-		    "ON k.oid OPERATOR(pg_catalog.=) below.oid "
-		    "WHERE k.relkind OPERATOR(pg_catalog.<>) ALL (ARRAY['r', 'p']::pg_catalog.\"char\"[])) "
-		    "FROM pg_catalog.pg_class AS c JOIN pg_catalog.pg_namespace AS n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace "
-		    "LEFT JOIN pg_catalog.pg_attribute AS a ON a.attrelid OPERATOR(pg_catalog.=) c.oid "
-		    "AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped "
-		    "WHERE n.nspname OPERATOR(pg_catalog.=) $1::pg_catalog.name AND c.relname OPERATOR(pg_catalog.=) ANY ($2::pg_catalog.name[])",
-		    {schema, names});
+			"SELECT c.relname::pg_catalog.text, c.relkind::pg_catalog.text, a.attname::pg_catalog.text, "
+			"a.atttypid OPERATOR(pg_catalog.=) ANY (ARRAY['pg_catalog.text'::pg_catalog.regtype, "
+			"'pg_catalog.varchar'::pg_catalog.regtype, 'pg_catalog.bpchar'::pg_catalog.regtype]::pg_catalog.oid[]), "
+			"EXISTS (WITH RECURSIVE below(oid) AS (SELECT i.inhrelid FROM pg_catalog.pg_inherits AS i "
+			"WHERE i.inhparent OPERATOR(pg_catalog.=) c.oid UNION SELECT i.inhrelid FROM pg_catalog.pg_inherits AS i "
+			"JOIN below ON i.inhparent OPERATOR(pg_catalog.=) below.oid) SELECT 1 FROM below JOIN pg_catalog.pg_class AS k "
+			"ON k.oid OPERATOR(pg_catalog.=) below.oid "
+			"WHERE k.relkind OPERATOR(pg_catalog.<>) ALL (ARRAY['r', 'p']::pg_catalog.\"char\"[])) "
+			"FROM pg_catalog.pg_class AS c JOIN pg_catalog.pg_namespace AS n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace "
+			"LEFT JOIN pg_catalog.pg_attribute AS a ON a.attrelid OPERATOR(pg_catalog.=) c.oid "
+			"AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped "
+			"WHERE n.nspname OPERATOR(pg_catalog.=) $1::pg_catalog.name AND c.relname OPERATOR(pg_catalog.=) ANY ($2::pg_catalog.name[])",
+			{schema, names});
 		std::set<std::pair<std::string, std::string>> present;
 		std::set<std::pair<std::string, std::string>> not_text;
 		std::set<std::string> tables;
@@ -346,15 +356,17 @@ Outbox::CandidatePointers(const std::string &schema, const std::vector<std::stri
 			const std::string table = columns.Get(i, 0);
 			const std::string kind = columns.Get(i, 1);
 			if (kind != "r" && kind != "p") {
-				throw DatabaseError("\"" + schema + "\"." + table + " is not a table (relkind '" + kind +
-				                    "': a view, foreign table or other relation named like an MLflow table); the re-check "
-				                    "reads only ordinary tables, so no code of the schema's owner runs as this drainer. "
-				                    "Cannot check what still uses the location");
+				throw DatabaseError(
+					"\"" + schema + "\"." + table + " is not a table (relkind '" + kind +
+					"': a view, foreign table or other relation named like an MLflow table); the re-check "
+					"reads only ordinary tables, so no code of the schema's owner runs as this drainer. "
+					"Cannot check what still uses the location");
 			}
 			if (columns.Get(i, 4) == "t") {
-				throw DatabaseError("\"" + schema + "\"." + table +
-				                    " has an inheritance child that is not a table (a view or foreign table); the re-check "
-				                    "reads only ordinary tables. Cannot check what still uses the location");
+				throw DatabaseError(
+					"\"" + schema + "\"." + table +
+					" has an inheritance child that is not a table (a view or foreign table); the re-check "
+					"reads only ordinary tables. Cannot check what still uses the location");
 			}
 			tables.insert(table);
 			if (!columns.IsNull(i, 2)) {
@@ -372,9 +384,10 @@ Outbox::CandidatePointers(const std::string &schema, const std::vector<std::stri
 		}
 		for (const auto &pointer : core::ArtifactPointers(model)) {
 			if (not_text.count({pointer.table, pointer.column})) {
-				throw DatabaseError("\"" + schema + "\"." + pointer.table + "." + pointer.column +
-				                    " is not a text column: the re-check reads only text (a cast of another type could run "
-				                    "code). Cannot check what still uses the location");
+				throw DatabaseError(
+					"\"" + schema + "\"." + pointer.table + "." + pointer.column +
+					" is not a text column: the re-check reads only text (a cast of another type could run "
+					"code). Cannot check what still uses the location");
 			}
 		}
 		std::vector<core::ArtifactPointer> usable;

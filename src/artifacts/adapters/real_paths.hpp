@@ -15,7 +15,7 @@ namespace mlflow_purge::artifacts {
 std::optional<std::string> KernelPath(const std::string &path);
 
 struct DirectoryLink {
-	std::string path;   // the link, under the directory scanned
+	std::string path; // the link, under the directory scanned
 	std::string target; // where it really leads (KernelPath)
 };
 

@@ -11,7 +11,6 @@
 namespace mlflow_purge::artifacts {
 namespace {
 
-
 std::string
 Digest(const EVP_MD *md, const std::string &data) {
 	unsigned char out[EVP_MAX_MD_SIZE];
@@ -35,7 +34,8 @@ std::string
 Base64(const std::string &bytes) {
 	std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
 	const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char *>(out.data()),
-	                              reinterpret_cast<const unsigned char *>(bytes.data()), static_cast<int>(bytes.size()));
+	                              reinterpret_cast<const unsigned char *>(bytes.data()),
+	                              static_cast<int>(bytes.size()));
 	out.resize(static_cast<std::size_t>(n));
 	return out;
 }
@@ -143,9 +143,11 @@ S3Store::Delete(const Location &location) {
 	std::int64_t deleted = 0;
 	auto delete_keys = [&](const std::vector<std::string> &keys) -> bool {
 		for (std::size_t start = 0; start < keys.size(); start += s3::kMaxKeysPerDelete) {
-			const std::vector<std::string> chunk(keys.begin() + static_cast<long>(start),
-			                                     keys.begin() + static_cast<long>(std::min(keys.size(), start + s3::kMaxKeysPerDelete)));
-			const HttpResponse response = signed_request("POST", s3::CanonicalQuery({{"delete", ""}}), s3::DeleteObjectsBody(chunk), "/");
+			const std::vector<std::string> chunk(
+				keys.begin() + static_cast<long>(start),
+				keys.begin() + static_cast<long>(std::min(keys.size(), start + s3::kMaxKeysPerDelete)));
+			const HttpResponse response = signed_request("POST", s3::CanonicalQuery({{"delete", ""}}),
+			                                             s3::DeleteObjectsBody(chunk), "/");
 			if (response.status != 200) {
 				failure("cannot delete objects of", response);
 				return false;

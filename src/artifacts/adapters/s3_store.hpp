@@ -19,7 +19,7 @@ struct S3Config {
 	std::string secret_access_key;
 	std::string session_token;
 	bool verify_tls = true; // MLFLOW_S3_IGNORE_TLS=true turns it off
-	std::string ca_bundle;  // AWS_CA_BUNDLE
+	std::string ca_bundle; // AWS_CA_BUNDLE
 
 	static S3Config FromEnvironment();
 };

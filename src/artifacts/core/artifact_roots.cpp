@@ -32,10 +32,14 @@ StrictlyUnder(const std::string &inner, const std::string &outer) {
 const char *
 KindName(StoreKind kind) {
 	switch (kind) {
-	case StoreKind::Local: return "local";
-	case StoreKind::S3: return "s3://";
-	case StoreKind::MlflowArtifacts: return "mlflow-artifacts:";
-	case StoreKind::Unsupported: break;
+	case StoreKind::Local:
+		return "local";
+	case StoreKind::S3:
+		return "s3://";
+	case StoreKind::MlflowArtifacts:
+		return "mlflow-artifacts:";
+	case StoreKind::Unsupported:
+		break;
 	}
 	return "unsupported";
 }
@@ -54,7 +58,8 @@ ParseArtifactRoot(const std::string &text, std::string &error) {
 		const Location location = ParseLocation(text);
 		if (!location.refusal.empty()) {
 			error = "artifact root '" + text + "': " +
-			        (location.path == "/" ? std::string("the root directory cannot be an artifact root") : location.refusal);
+			        (location.path == "/" ? std::string("the root directory cannot be an artifact root")
+			                              : location.refusal);
 			return std::nullopt;
 		}
 		root.kind = StoreKind::Local;

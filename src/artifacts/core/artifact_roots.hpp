@@ -18,10 +18,10 @@ inline constexpr const char *kArtifactRootsVariable = "MLFLOW_PURGE_ARTIFACT_ROO
 
 struct ArtifactRoot {
 	StoreKind kind = StoreKind::Unsupported;
-	std::string text;      // as configured, for messages
-	std::string bucket;    // S3
-	std::string path;      // Local: absolute, normalised (the real path once resolved);
-	                       // S3: key prefix, "" = the whole bucket; MlflowArtifacts: path, "" = all it serves
+	std::string text; // as configured, for messages
+	std::string bucket; // S3
+	std::string path; // Local: absolute, normalised (the real path once resolved);
+		// S3: key prefix, "" = the whole bucket; MlflowArtifacts: path, "" = all it serves
 	std::string authority; // MlflowArtifacts: host:port as written; "" = the tracking server
 };
 
@@ -41,7 +41,7 @@ std::string NormalAuthority(const std::string &authority, const std::string &def
 
 struct Boundary {
 	std::vector<ArtifactRoot> roots;
-	std::string tracking_authority;           // UrlAuthority(MLFLOW_TRACKING_URI); "" when not set
+	std::string tracking_authority; // UrlAuthority(MLFLOW_TRACKING_URI); "" when not set
 	std::string tracking_default_port = "80"; // for a location's host without a port: the tracking URI's scheme
 
 	// The tracking server every mlflow-artifacts request goes to (MLFLOW_TRACKING_URI).

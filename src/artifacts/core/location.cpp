@@ -76,7 +76,8 @@ HasDotSegment(const std::string &path) {
 	return false;
 }
 
-constexpr const char *kEncodedDots = "a path segment is an encoded '.' or '..' (%2e): refusing to leave the queued prefix";
+constexpr const char *kEncodedDots =
+	"a path segment is an encoded '.' or '..' (%2e): refusing to leave the queued prefix";
 
 Location
 Refused(Location location, std::string why) {
@@ -202,7 +203,8 @@ ParseLocation(const std::string &uri) {
 	}
 	std::string rest;
 	if (!SplitScheme(uri, location.scheme, rest)) {
-		return Refused(std::move(location), "not an absolute path and no URI scheme: a relative location has no fixed meaning");
+		return Refused(std::move(location),
+		               "not an absolute path and no URI scheme: a relative location has no fixed meaning");
 	}
 
 	if (location.scheme == "file") {
@@ -246,7 +248,8 @@ ParseLocation(const std::string &uri) {
 		}
 		location.path = key;
 		if (HasDotSegment(key)) {
-			return Refused(std::move(location), "the key contains a '.' or '..' segment: refusing to leave the queued prefix");
+			return Refused(std::move(location),
+			               "the key contains a '.' or '..' segment: refusing to leave the queued prefix");
 		}
 		if (HasEncodedDotSegment(key)) {
 			return Refused(std::move(location), kEncodedDots);

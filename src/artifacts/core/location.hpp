@@ -8,18 +8,18 @@
 namespace mlflow_purge::artifacts {
 
 enum class StoreKind {
-	Local,           // an absolute path or a file:// URI on this machine
-	S3,              // s3://bucket/key (AWS or an S3-compatible endpoint)
+	Local, // an absolute path or a file:// URI on this machine
+	S3, // s3://bucket/key (AWS or an S3-compatible endpoint)
 	MlflowArtifacts, // mlflow-artifacts:/path, through the tracking server's artifact API
-	Unsupported,     // a scheme this program does not delete (gs://, wasbs://, hdfs://, ...)
+	Unsupported, // a scheme this program does not delete (gs://, wasbs://, hdfs://, ...)
 };
 
 struct Location {
 	StoreKind kind = StoreKind::Unsupported;
 	std::string original; // as MLflow stored it
-	std::string scheme;   // lower case; "" for a bare path
-	std::string bucket;   // S3
-	std::string path;     // Local: absolute, normalised; S3: key; MlflowArtifacts: path without leading '/'
+	std::string scheme; // lower case; "" for a bare path
+	std::string bucket; // S3
+	std::string path; // Local: absolute, normalised; S3: key; MlflowArtifacts: path without leading '/'
 	std::string authority; // mlflow-artifacts://host:port/...; empty when the tracking URI decides
 	// Why this location must not be deleted at all (the root of a file system or bucket, '..',
 	// a relative path, an unknown scheme). Empty when it may be.

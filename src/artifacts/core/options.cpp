@@ -25,36 +25,36 @@ ParsePositive(const std::string &text, long long max, long long &out) {
 std::string
 UsageText() {
 	return "Usage: mlflow-purge-artifacts [options]\n"
-	       "Deletes the artifact locations mlflow_purge queued in mlflow_purge.artifact_outbox.\n"
-	       "\n"
-	       "      --artifact-root ROOT  required, repeatable: delete only strictly inside ROOT, an absolute\n"
-	       "                          directory (or file:// URI), s3://bucket[/prefix] or mlflow-artifacts:/[prefix]\n"
-	       "                          (the tracking server of MLFLOW_TRACKING_URI only). Without the option:\n"
-	       "                          MLFLOW_PURGE_ARTIFACT_ROOTS, roots separated by spaces. A location outside\n"
-	       "                          every root, equal to one or containing one is refused for good.\n"
-	       "  -d, --dbname CONNINFO   libpq connection string or URI (default: PGHOST, PGDATABASE, ... environment);\n"
-	       "                          no password in it: use PGPASSWORD, ~/.pgpass or a service file\n"
-	       "      --bookkeeping-owner ROLE  without the extension (mlflow-purge setup): the role that ran setup;\n"
-	       "                          the mlflow_purge schema and tables must be owned by it\n"
-	       "      --once              drain every location that is due, then exit (default: keep polling)\n"
-	       "      --dry-run           list what would be deleted or kept; change nothing (implies --once)\n"
-	       "      --json              print a JSON report on stdout\n"
-	       "      --schema NAME       only locations queued from this MLflow schema\n"
-	       "      --batch-size N      locations claimed per transaction (default 100)\n"
-	       "      --lease SECONDS     a claimed location nobody recorded returns to the queue after this (default 600)\n"
-	       "      --max-attempts N    failed attempts before a location is marked failed (default 10)\n"
-	       "      --max-backoff SECONDS  longest wait between attempts (default 3600)\n"
-	       "      --interval SECONDS  without --once: wait between polls of an empty queue (default 60)\n"
-	       "      --progress / --no-progress  progress line on stderr (default: when stderr is a terminal)\n"
-	       "  -h, --help              this text\n"
-	       "      --version           the version\n"
-	       "\n"
-	       "Storage credentials come from the environment: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,\n"
-	       "AWS_SESSION_TOKEN, AWS_DEFAULT_REGION, MLFLOW_S3_ENDPOINT_URL (s3://), MLFLOW_TRACKING_URI,\n"
-	       "MLFLOW_TRACKING_TOKEN or MLFLOW_TRACKING_USERNAME/PASSWORD (mlflow-artifacts:/).\n"
-	       "Credentials go only to MLFLOW_TRACKING_URI's server and the S3 endpoint; redirects are not followed.\n"
-	       "Exit status: 0 nothing failed, 1 some locations failed or were refused (see last_error),\n"
-	       "2 usage error, 3 database error.\n";
+		   "Deletes the artifact locations mlflow_purge queued in mlflow_purge.artifact_outbox.\n"
+		   "\n"
+		   "      --artifact-root ROOT  required, repeatable: delete only strictly inside ROOT, an absolute\n"
+		   "                          directory (or file:// URI), s3://bucket[/prefix] or mlflow-artifacts:/[prefix]\n"
+		   "                          (the tracking server of MLFLOW_TRACKING_URI only). Without the option:\n"
+		   "                          MLFLOW_PURGE_ARTIFACT_ROOTS, roots separated by spaces. A location outside\n"
+		   "                          every root, equal to one or containing one is refused for good.\n"
+		   "  -d, --dbname CONNINFO   libpq connection string or URI (default: PGHOST, PGDATABASE, ... environment);\n"
+		   "                          no password in it: use PGPASSWORD, ~/.pgpass or a service file\n"
+		   "      --bookkeeping-owner ROLE  without the extension (mlflow-purge setup): the role that ran setup;\n"
+		   "                          the mlflow_purge schema and tables must be owned by it\n"
+		   "      --once              drain every location that is due, then exit (default: keep polling)\n"
+		   "      --dry-run           list what would be deleted or kept; change nothing (implies --once)\n"
+		   "      --json              print a JSON report on stdout\n"
+		   "      --schema NAME       only locations queued from this MLflow schema\n"
+		   "      --batch-size N      locations claimed per transaction (default 100)\n"
+		   "      --lease SECONDS     a claimed location nobody recorded returns to the queue after this (default 600)\n"
+		   "      --max-attempts N    failed attempts before a location is marked failed (default 10)\n"
+		   "      --max-backoff SECONDS  longest wait between attempts (default 3600)\n"
+		   "      --interval SECONDS  without --once: wait between polls of an empty queue (default 60)\n"
+		   "      --progress / --no-progress  progress line on stderr (default: when stderr is a terminal)\n"
+		   "  -h, --help              this text\n"
+		   "      --version           the version\n"
+		   "\n"
+		   "Storage credentials come from the environment: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,\n"
+		   "AWS_SESSION_TOKEN, AWS_DEFAULT_REGION, MLFLOW_S3_ENDPOINT_URL (s3://), MLFLOW_TRACKING_URI,\n"
+		   "MLFLOW_TRACKING_TOKEN or MLFLOW_TRACKING_USERNAME/PASSWORD (mlflow-artifacts:/).\n"
+		   "Credentials go only to MLFLOW_TRACKING_URI's server and the S3 endpoint; redirects are not followed.\n"
+		   "Exit status: 0 nothing failed, 1 some locations failed or were refused (see last_error),\n"
+		   "2 usage error, 3 database error.\n";
 }
 
 ParsedOptions
@@ -174,19 +174,21 @@ ParseOptions(const std::vector<std::string> &args, const std::string &roots_vari
 		o.roots_from_environment = !root_texts.empty();
 	}
 	if (root_texts.empty()) {
-		parsed.error = "no artifact root is configured: this program deletes storage only inside the roots you name,\n"
-		               "so it does not start without one. Name every directory, bucket prefix or tracking server it may\n"
-		               "delete in, e.g.\n"
-		               "  mlflow-purge-artifacts --artifact-root /srv/mlflow/artifacts --artifact-root s3://ml-bucket/mlflow --once\n"
-		               "or in the environment (systemd EnvironmentFile), separated by spaces:\n"
-		               "  MLFLOW_PURGE_ARTIFACT_ROOTS='/srv/mlflow/artifacts s3://ml-bucket/mlflow mlflow-artifacts:/'";
+		parsed.error =
+			"no artifact root is configured: this program deletes storage only inside the roots you name,\n"
+			"so it does not start without one. Name every directory, bucket prefix or tracking server it may\n"
+			"delete in, e.g.\n"
+			"  mlflow-purge-artifacts --artifact-root /srv/mlflow/artifacts --artifact-root s3://ml-bucket/mlflow --once\n"
+			"or in the environment (systemd EnvironmentFile), separated by spaces:\n"
+			"  MLFLOW_PURGE_ARTIFACT_ROOTS='/srv/mlflow/artifacts s3://ml-bucket/mlflow mlflow-artifacts:/'";
 		return parsed;
 	}
 	for (const auto &text : root_texts) {
 		std::string error;
 		auto root = ParseArtifactRoot(text, error);
 		if (!root) {
-			parsed.error = error + (o.roots_from_environment ? std::string(" (from ") + kArtifactRootsVariable + ")" : "");
+			parsed.error = error +
+			               (o.roots_from_environment ? std::string(" (from ") + kArtifactRootsVariable + ")" : "");
 			return parsed;
 		}
 		o.roots.push_back(std::move(*root));

@@ -11,8 +11,8 @@
 namespace mlflow_purge::artifacts {
 
 struct Options {
-	std::string conninfo;                 // -d/--dbname: a libpq connection string or URI; "" = PG* environment
-	std::optional<std::string> schema;    // only rows queued for this MLflow schema
+	std::string conninfo; // -d/--dbname: a libpq connection string or URI; "" = PG* environment
+	std::optional<std::string> schema; // only rows queued for this MLflow schema
 	// The deletion boundary: required. From --artifact-root (repeatable) or, when none is given,
 	// from MLFLOW_PURGE_ARTIFACT_ROOTS. Local roots still hold the path as written here; main
 	// resolves their real paths before draining.
@@ -21,15 +21,15 @@ struct Options {
 	// Client mode (no extension): the role that ran `mlflow-purge setup`, i.e. the only owner the
 	// bookkeeping schema and tables may have. In extension mode the extension's owner decides.
 	std::optional<std::string> bookkeeping_owner;
-	bool once = false;                    // drain what is due, then exit
-	bool dry_run = false;                 // list what would be deleted; change nothing (implies once)
-	bool json = false;                    // JSON report on stdout
-	std::optional<bool> progress;         // progress line on stderr; default: when stderr is a terminal
-	int batch_size = 100;                 // rows claimed per transaction
-	int lease_seconds = 600;              // a claimed row comes back to the queue after this, if never recorded
-	int max_attempts = 10;                // after this many failed attempts a row is marked failed
+	bool once = false; // drain what is due, then exit
+	bool dry_run = false; // list what would be deleted; change nothing (implies once)
+	bool json = false; // JSON report on stdout
+	std::optional<bool> progress; // progress line on stderr; default: when stderr is a terminal
+	int batch_size = 100; // rows claimed per transaction
+	int lease_seconds = 600; // a claimed row comes back to the queue after this, if never recorded
+	int max_attempts = 10; // after this many failed attempts a row is marked failed
 	std::int64_t max_backoff_seconds = 3600;
-	int interval_seconds = 60;            // without --once: wait between empty polls
+	int interval_seconds = 60; // without --once: wait between empty polls
 	bool help = false;
 	bool version = false;
 };

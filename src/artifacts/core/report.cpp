@@ -9,23 +9,32 @@ namespace mlflow_purge::artifacts {
 const char *
 OutcomeName(Outcome outcome) {
 	switch (outcome) {
-	case Outcome::Deleted: return "deleted";
-	case Outcome::AlreadyGone: return "already_gone";
-	case Outcome::Kept: return "kept";
-	case Outcome::Retry: return "retry";
-	case Outcome::Failed: return "failed";
-	case Outcome::Refused: return "refused";
-	case Outcome::WouldDelete: return "would_delete";
-	case Outcome::WouldKeep: return "would_keep";
-	case Outcome::WouldRefuse: return "would_refuse";
+	case Outcome::Deleted:
+		return "deleted";
+	case Outcome::AlreadyGone:
+		return "already_gone";
+	case Outcome::Kept:
+		return "kept";
+	case Outcome::Retry:
+		return "retry";
+	case Outcome::Failed:
+		return "failed";
+	case Outcome::Refused:
+		return "refused";
+	case Outcome::WouldDelete:
+		return "would_delete";
+	case Outcome::WouldKeep:
+		return "would_keep";
+	case Outcome::WouldRefuse:
+		return "would_refuse";
 	}
 	return "unknown";
 }
 
 std::size_t
 Report::Count(Outcome outcome) const {
-	return static_cast<std::size_t>(
-	    std::count_if(results.begin(), results.end(), [outcome](const LocationResult &r) { return r.outcome == outcome; }));
+	return static_cast<std::size_t>(std::count_if(results.begin(), results.end(),
+	                                              [outcome](const LocationResult &r) { return r.outcome == outcome; }));
 }
 
 std::string
@@ -53,7 +62,8 @@ RenderJson(const Report &report) {
 	out["dry_run"] = report.dry_run;
 	out["locations"] = std::move(locations);
 	out["totals"] = std::move(totals);
-	out["error"] = report.fatal_error.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(report.fatal_error);
+	out["error"] = report.fatal_error.empty() ? nlohmann::ordered_json(nullptr)
+	                                          : nlohmann::ordered_json(report.fatal_error);
 	out["exit_status"] = ExitStatus(report);
 	// Locations and errors are arbitrary bytes: replace invalid UTF-8 rather than throw.
 	return out.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
@@ -61,7 +71,8 @@ RenderJson(const Report &report) {
 
 std::string
 RenderLine(const LocationResult &r) {
-	std::string line = std::string(OutcomeName(r.outcome)) + " " + r.location + " (" + r.entity_type + " " + r.entity_id;
+	std::string line = std::string(OutcomeName(r.outcome)) + " " + r.location + " (" + r.entity_type + " " +
+	                   r.entity_id;
 	if (r.objects) {
 		line += ", " + std::to_string(*r.objects) + " objects";
 	}

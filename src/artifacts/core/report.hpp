@@ -10,15 +10,15 @@
 namespace mlflow_purge::artifacts {
 
 enum class Outcome {
-	Deleted,     // deleted from storage, recorded done
+	Deleted, // deleted from storage, recorded done
 	AlreadyGone, // nothing was there (a re-run after a crash, or deleted by hand): recorded done
-	Kept,        // a surviving row points into it: recorded skipped, never deleted
-	Retry,       // deleting failed; recorded with the error and the next attempt time
-	Failed,      // gave up (too many attempts, or the store cannot ever delete it): recorded failed
-	Refused,     // outside the deletion boundary (outside every root, a root or containing one, '..',
-	             // another server, an unsupported scheme): recorded refused, never deleted or retried
+	Kept, // a surviving row points into it: recorded skipped, never deleted
+	Retry, // deleting failed; recorded with the error and the next attempt time
+	Failed, // gave up (too many attempts, or the store cannot ever delete it): recorded failed
+	Refused, // outside the deletion boundary (outside every root, a root or containing one, '..',
+	// another server, an unsupported scheme): recorded refused, never deleted or retried
 	WouldDelete, // dry run
-	WouldKeep,   // dry run
+	WouldKeep, // dry run
 	WouldRefuse, // dry run: a location this program refuses or cannot handle
 };
 

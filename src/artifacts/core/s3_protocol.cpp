@@ -97,7 +97,7 @@ ParseListObjectsV2(const std::string &xml) {
 std::string
 DeleteObjectsBody(const std::vector<std::string> &keys) {
 	std::string body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
-	                   "<Delete xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Quiet>true</Quiet>";
+					   "<Delete xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Quiet>true</Quiet>";
 	for (const auto &key : keys) {
 		body += "<Object><Key>" + XmlEscape(key) + "</Key></Object>";
 	}
@@ -112,7 +112,7 @@ ParseDeleteResult(const std::string &xml) {
 	}
 	std::vector<DeleteError> errors;
 	for (const auto &error : Elements(xml, "Error")) {
-		DeleteError e{First(error, "Key"), First(error, "Code"), First(error, "Message")};
+		DeleteError e {First(error, "Key"), First(error, "Code"), First(error, "Message")};
 		if (e.code != "NoSuchKey") {
 			errors.push_back(std::move(e));
 		}
@@ -138,12 +138,23 @@ XmlEscape(const std::string &text) {
 	std::string out;
 	for (char c : text) {
 		switch (c) {
-		case '&': out += "&amp;"; break;
-		case '<': out += "&lt;"; break;
-		case '>': out += "&gt;"; break;
-		case '"': out += "&quot;"; break;
-		case '\'': out += "&apos;"; break;
-		default: out.push_back(c);
+		case '&':
+			out += "&amp;";
+			break;
+		case '<':
+			out += "&lt;";
+			break;
+		case '>':
+			out += "&gt;";
+			break;
+		case '"':
+			out += "&quot;";
+			break;
+		case '\'':
+			out += "&apos;";
+			break;
+		default:
+			out.push_back(c);
 		}
 	}
 	return out;

@@ -42,7 +42,8 @@ AddForm(std::vector<std::string> &forms, std::string form) {
 }
 
 void
-AddSpelling(const std::string &spelling, const PathResolver &resolve, std::vector<std::string> &forms, bool &unresolved) {
+AddSpelling(const std::string &spelling, const PathResolver &resolve, std::vector<std::string> &forms,
+            bool &unresolved) {
 	std::string local;
 	std::string scheme;
 	std::string rest;
@@ -116,8 +117,9 @@ StillReferenced(const Location &location, const QueuedEntity &entity, const std:
 	bool queued_unresolved = false;
 	std::vector<std::string> queued_forms = AliasForms(queued, resolve, queued_unresolved);
 	AddForm(queued_forms, queued);
-	const std::string entity_uri =
-	    entity.reference_scheme.empty() || entity.entity_id.empty() ? "" : entity.reference_scheme + entity.entity_id;
+	const std::string entity_uri = entity.reference_scheme.empty() || entity.entity_id.empty()
+	                                   ? ""
+	                                   : entity.reference_scheme + entity.entity_id;
 	for (const auto &row : rows) {
 		bool points_in = false;
 		std::string why;

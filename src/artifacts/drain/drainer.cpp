@@ -1,10 +1,10 @@
 #include "artifacts/drain/drainer.hpp"
 
 #include "artifacts/adapters/real_paths.hpp"
-#include "core/artifact_references.hpp"
 #include "artifacts/core/backoff.hpp"
 #include "artifacts/core/location.hpp"
 #include "artifacts/core/still_referenced.hpp"
+#include "core/artifact_references.hpp"
 
 #include <algorithm>
 
@@ -13,10 +13,14 @@ namespace mlflow_purge::artifacts {
 ArtifactStore *
 Drainer::StoreFor(StoreKind kind) const {
 	switch (kind) {
-	case StoreKind::Local: return stores_.local;
-	case StoreKind::S3: return stores_.s3;
-	case StoreKind::MlflowArtifacts: return stores_.mlflow_artifacts;
-	case StoreKind::Unsupported: break;
+	case StoreKind::Local:
+		return stores_.local;
+	case StoreKind::S3:
+		return stores_.s3;
+	case StoreKind::MlflowArtifacts:
+		return stores_.mlflow_artifacts;
+	case StoreKind::Unsupported:
+		break;
 	}
 	return nullptr;
 }
@@ -29,9 +33,9 @@ Drainer::DrainDue(Report &report, const std::atomic<bool> &stop) {
 	root_links_.reset(); // listed again by the first local location of this drain
 	std::int64_t after_id = 0;
 	while (!stop.load()) {
-		std::vector<OutboxRow> batch =
-		    options_.dry_run ? outbox_.Peek(options_.batch_size, options_.schema, after_id)
-		                     : outbox_.Claim(options_.batch_size, options_.schema, options_.lease_seconds);
+		std::vector<OutboxRow> batch = options_.dry_run ? outbox_.Peek(options_.batch_size, options_.schema, after_id)
+		                                                : outbox_.Claim(options_.batch_size, options_.schema,
+		                                                                options_.lease_seconds);
 		if (batch.empty()) {
 			return;
 		}
@@ -71,7 +75,7 @@ Drainer::RootLinks() {
 std::optional<std::string>
 Drainer::StillUsed(const OutboxRow &row, const Location &location, std::string &error) {
 	const core::MlflowModel &model = core::MlflowModel::Get();
-	const QueuedEntity entity{row.entity_type, row.entity_id, core::ArtifactReferenceScheme(model, row.entity_type)};
+	const QueuedEntity entity {row.entity_type, row.entity_id, core::ArtifactReferenceScheme(model, row.entity_type)};
 	std::vector<std::string> needles = SearchNeedles(location);
 	if (!entity.reference_scheme.empty() && !entity.entity_id.empty()) {
 		needles.push_back(entity.reference_scheme + entity.entity_id);

@@ -28,7 +28,7 @@ public:
 	using OnResult = std::function<void(const Report &, const LocationResult &)>;
 
 	Drainer(Outbox &outbox, Stores stores, const Options &options, OnResult on_result)
-	    : outbox_(outbox), stores_(stores), options_(options), on_result_(std::move(on_result)) {}
+		: outbox_(outbox), stores_(stores), options_(options), on_result_(std::move(on_result)) {}
 
 	// Drains until no row is due or `stop` is set; results are appended to `report`. Throws
 	// DatabaseError when the database cannot be used (the rows stay claimed until their lease ends).

@@ -8,31 +8,31 @@
 namespace mlflow_purge::clearml {
 
 class BackendError : public std::runtime_error {
- public:
-  BackendError(std::string backend, const std::string& message)
-      : std::runtime_error(backend + ": " + message), backend_(std::move(backend)) {}
-  const std::string& backend() const { return backend_; }
+public:
+	BackendError(std::string backend, const std::string &message)
+		: std::runtime_error(backend + ": " + message), backend_(std::move(backend)) {}
+	const std::string &backend() const { return backend_; }
 
- private:
-  std::string backend_;
+private:
+	std::string backend_;
 };
 
 class BackendUnreachable : public BackendError {
- public:
-  using BackendError::BackendError;
+public:
+	using BackendError::BackendError;
 };
 
 // A setting the backend cannot use at all (a malformed connection string): a usage error, exit 2,
 // found before anything is contacted.
 class BadSetting : public BackendError {
- public:
-  using BackendError::BackendError;
+public:
+	using BackendError::BackendError;
 };
 
 // A path guard said no: the fileserver step refuses rather than deleting something unexpected.
 class GuardRefusal : public BackendError {
- public:
-  using BackendError::BackendError;
+public:
+	using BackendError::BackendError;
 };
 
-}  // namespace mlflow_purge::clearml
+} // namespace mlflow_purge::clearml

@@ -15,22 +15,23 @@
 namespace mlflow_purge::clearml {
 
 class DocumentStore {
- public:
-  virtual ~DocumentStore() = default;
-  virtual std::string endpoint() const = 0;
-  virtual void ping() = 0;
-  virtual std::vector<std::string> collection_names(Db db) = 0;
-  virtual std::optional<nlohmann::json> find_one(const CollectionRef& collection, const nlohmann::json& filter) = 0;
-  virtual std::int64_t count(const CollectionRef& collection, const nlohmann::json& filter) = 0;
-  virtual void for_each(const CollectionRef& collection, const nlohmann::json& filter, const nlohmann::json& projection,
-                        const std::function<void(const nlohmann::json&)>& visit) = 0;
-  // Every matching document as one line of canonical Extended JSON (v2), exactly as stored: the
-  // form mongoimport restores without losing a type (int32/int64/double, dates, binary).
-  virtual void for_each_canonical_json(const CollectionRef& collection, const nlohmann::json& filter,
-                                       const std::function<void(const std::string&)>& visit) = 0;
-  virtual std::int64_t delete_many(const CollectionRef& collection, const nlohmann::json& filter) = 0;
-  virtual std::int64_t update_many(const CollectionRef& collection, const nlohmann::json& filter,
-                                   const nlohmann::json& update) = 0;
+public:
+	virtual ~DocumentStore() = default;
+	virtual std::string endpoint() const = 0;
+	virtual void ping() = 0;
+	virtual std::vector<std::string> collection_names(Db db) = 0;
+	virtual std::optional<nlohmann::json> find_one(const CollectionRef &collection, const nlohmann::json &filter) = 0;
+	virtual std::int64_t count(const CollectionRef &collection, const nlohmann::json &filter) = 0;
+	virtual void for_each(const CollectionRef &collection, const nlohmann::json &filter,
+	                      const nlohmann::json &projection,
+	                      const std::function<void(const nlohmann::json &)> &visit) = 0;
+	// Every matching document as one line of canonical Extended JSON (v2), exactly as stored: the
+	// form mongoimport restores without losing a type (int32/int64/double, dates, binary).
+	virtual void for_each_canonical_json(const CollectionRef &collection, const nlohmann::json &filter,
+	                                     const std::function<void(const std::string &)> &visit) = 0;
+	virtual std::int64_t delete_many(const CollectionRef &collection, const nlohmann::json &filter) = 0;
+	virtual std::int64_t update_many(const CollectionRef &collection, const nlohmann::json &filter,
+	                                 const nlohmann::json &update) = 0;
 };
 
-}  // namespace mlflow_purge::clearml
+} // namespace mlflow_purge::clearml

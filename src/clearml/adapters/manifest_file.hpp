@@ -10,14 +10,14 @@
 namespace mlflow_purge::clearml {
 
 class ManifestFile {
- public:
-  explicit ManifestFile(std::string path) : path_(std::move(path)) {}
-  const std::string& path() const { return path_; }
-  std::optional<Manifest> load() const;  // nullopt when there is none; throws when unreadable
-  void save(const Manifest& manifest) const;
+public:
+	explicit ManifestFile(std::string path) : path_(std::move(path)) {}
+	const std::string &path() const { return path_; }
+	std::optional<Manifest> load() const; // nullopt when there is none; throws when unreadable
+	void save(const Manifest &manifest) const;
 
- private:
-  std::string path_;
+private:
+	std::string path_;
 };
 
 std::string utc_now_iso8601();
@@ -27,6 +27,6 @@ std::string utc_now_iso8601();
 // write to. prepare (--yes): a missing state directory is created (0700; its parent must exist)
 // and a probe file next to the manifest is written, fsynced, renamed and removed, so the run never
 // starts where its manifest cannot be kept. Without prepare it only inspects (plan mode).
-std::optional<std::string> manifest_location_problem(const std::string& manifest_path, bool in_state_dir, bool prepare);
+std::optional<std::string> manifest_location_problem(const std::string &manifest_path, bool in_state_dir, bool prepare);
 
-}  // namespace mlflow_purge::clearml
+} // namespace mlflow_purge::clearml

@@ -11,7 +11,7 @@ namespace mlflow_purge::clearml {
 // Every document the run deletes (the company document included, public items and unknown
 // collections only when their policy is delete), every index listed, their documents when
 // index_documents, every Redis key, every measured file (copies when file_contents).
-BackupCounts expected_backup_counts(const Plan& plan, ItemsPolicy public_items, ItemsPolicy unknown_collections,
+BackupCounts expected_backup_counts(const Plan &plan, ItemsPolicy public_items, ItemsPolicy unknown_collections,
                                     bool index_documents, bool file_contents);
 
-}  // namespace mlflow_purge::clearml
+} // namespace mlflow_purge::clearml

@@ -11,7 +11,7 @@ namespace mlflow_purge::clearml {
 
 enum class EarlierRun { none, interrupted, completed };
 
-EarlierRun judge_earlier_run(bool manifest_present, const std::vector<std::string>& completed_steps);
-std::string_view earlier_run_name(EarlierRun earlier);  // "none", "interrupted", "completed"
+EarlierRun judge_earlier_run(bool manifest_present, const std::vector<std::string> &completed_steps);
+std::string_view earlier_run_name(EarlierRun earlier); // "none", "interrupted", "completed"
 
-}  // namespace mlflow_purge::clearml
+} // namespace mlflow_purge::clearml

@@ -11,7 +11,7 @@ namespace mlflow_purge::clearml {
 // purge does not know. Default refuse: the operator must look at them and decide.
 enum class ItemsPolicy { refuse, keep, remove };
 
-std::optional<ItemsPolicy> parse_items_policy(std::string_view text);  // "refuse" | "keep" | "delete"
+std::optional<ItemsPolicy> parse_items_policy(std::string_view text); // "refuse" | "keep" | "delete"
 std::string_view items_policy_name(ItemsPolicy policy);
 
 // The tenant's users (backend.user, auth.user). keep is the enterprise runbook's choice (its script
@@ -20,4 +20,4 @@ enum class UsersPolicy { remove, keep };
 
 enum class FileserverLayout { enterprise, open_source };
 
-}  // namespace mlflow_purge::clearml
+} // namespace mlflow_purge::clearml

@@ -9,19 +9,19 @@
 namespace mlflow_purge::clearml {
 
 class Sha256 {
- public:
-  Sha256();
-  ~Sha256();
-  Sha256(const Sha256&) = delete;
-  Sha256& operator=(const Sha256&) = delete;
-  void update(std::string_view bytes);
-  std::string hex_digest();  // lower-case hex; call once
+public:
+	Sha256();
+	~Sha256();
+	Sha256(const Sha256 &) = delete;
+	Sha256 &operator=(const Sha256 &) = delete;
+	void update(std::string_view bytes);
+	std::string hex_digest(); // lower-case hex; call once
 
- private:
-  struct Context;
-  std::unique_ptr<Context> context_;
+private:
+	struct Context;
+	std::unique_ptr<Context> context_;
 };
 
 std::string sha256_hex(std::string_view bytes);
 
-}  // namespace mlflow_purge::clearml
+} // namespace mlflow_purge::clearml

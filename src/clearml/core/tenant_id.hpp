@@ -11,11 +11,11 @@ namespace mlflow_purge::clearml {
 inline constexpr std::string_view kDefaultCompanyId = "d1bd92a3b039400cbafc60a7a5b1e52b";
 
 enum class TenantIdProblem {
-  none,
-  empty,
-  not_standard_form,  // not 32 lower-case hex digits (ClearML's uuid4().hex) and not allowed otherwise
-  unsafe_characters,  // would act as a wildcard or separator somewhere (glob, comma, slash, '_', ...)
-  too_long,
+	none,
+	empty,
+	not_standard_form, // not 32 lower-case hex digits (ClearML's uuid4().hex) and not allowed otherwise
+	unsafe_characters, // would act as a wildcard or separator somewhere (glob, comma, slash, '_', ...)
+	too_long,
 };
 
 // True for 32 lower-case hex digits, the form ClearML generates.
@@ -39,4 +39,4 @@ bool has_upper_case(std::string_view text);
 
 std::string lower_case(std::string_view text);
 
-}  // namespace mlflow_purge::clearml
+} // namespace mlflow_purge::clearml

@@ -10,10 +10,10 @@
 namespace mlflow_purge::clearml {
 
 struct Backends {
-  DocumentStore& mongo;
-  IndexStore* elasticsearch = nullptr;
-  FileStore* fileserver = nullptr;
-  KeyStore* redis = nullptr;
+	DocumentStore &mongo;
+	IndexStore *elasticsearch = nullptr;
+	FileStore *fileserver = nullptr;
+	KeyStore *redis = nullptr;
 };
 
-}  // namespace mlflow_purge::clearml
+} // namespace mlflow_purge::clearml

@@ -11,6 +11,6 @@ namespace mlflow_purge::clearml {
 // (inside the manifest step, once the backup is complete and before anything is deleted) or
 // "backup:mongo" (inside the backup, its Mongo files written, backup.json not yet). Unset in
 // production; the code path is otherwise identical.
-void crash_here_if_asked(const std::string& point);
+void crash_here_if_asked(const std::string &point);
 
-}  // namespace mlflow_purge::clearml
+} // namespace mlflow_purge::clearml

@@ -12,9 +12,9 @@
 namespace mlflow_purge::clearml {
 
 // The tenant's users from backend.user and auth.user, merged by _id, sorted by _id.
-std::vector<TenantUser> list_tenant_users(DocumentStore& mongo, const std::string& tenant_id);
+std::vector<TenantUser> list_tenant_users(DocumentStore &mongo, const std::string &tenant_id);
 
 // Public items published from the tenant that something outside it uses, item by item.
-std::vector<PublicItemUse> find_public_item_uses(DocumentStore& mongo, const std::string& tenant_id);
+std::vector<PublicItemUse> find_public_item_uses(DocumentStore &mongo, const std::string &tenant_id);
 
-}  // namespace mlflow_purge::clearml
+} // namespace mlflow_purge::clearml

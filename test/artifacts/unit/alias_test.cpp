@@ -2,8 +2,8 @@
 // the store resolves to the same place: '.', '..', '//', file:// forms, %-escapes, a trailing '/',
 // a symbolic link (local), and the same squashing for S3 keys. Each case is a live experiment's
 // files that a plain text match would have let the drainer delete.
-#include "core/artifact_references.hpp"
 #include "artifacts/core/still_referenced.hpp"
+#include "core/artifact_references.hpp"
 
 #include <gtest/gtest.h>
 
@@ -14,11 +14,12 @@ namespace core = mlflow_purge::core;
 
 namespace {
 
-const QueuedEntity kExperiment{"experiment", "1", ""};
+const QueuedEntity kExperiment {"experiment", "1", ""};
 
 bool
 Kept(const std::string &queued, const std::string &live, const PathResolver &resolve = nullptr) {
-	return StillReferenced(ParseLocation(queued), kExperiment, {{"runs", "artifact_uri", live, false}}, resolve).has_value();
+	return StillReferenced(ParseLocation(queued), kExperiment, {{"runs", "artifact_uri", live, false}}, resolve)
+	    .has_value();
 }
 
 // A file system where /data/alias is a link to /data/mlruns and /data/mlruns/x a link to /srv/x.
@@ -38,10 +39,11 @@ FakeKernel(const std::string &path) {
 } // namespace
 
 TEST(Aliases, LocalSpellingsOfTheSameDirectoryKeepIt) {
-	for (const char *live : {"/data/mlruns/1", "/data/mlruns/1/", "/data/mlruns/./1/abc/artifacts", "/data/mlruns/x/../1/abc",
-	                         "/data//mlruns/1/abc", "//data/mlruns/1", "file:///data/mlruns/1", "file:/data/mlruns/1/abc",
-	                         "file://localhost/data/mlruns/1", "FILE:///data/mlruns/1", "/data/mlruns/%31/abc",
-	                         "file:///data/%6dlruns/1", "/data/mlruns/1/.", "/data/mlruns/1/abc/..", "/data/mlruns/2/../1"}) {
+	for (const char *live :
+	     {"/data/mlruns/1", "/data/mlruns/1/", "/data/mlruns/./1/abc/artifacts", "/data/mlruns/x/../1/abc",
+	      "/data//mlruns/1/abc", "//data/mlruns/1", "file:///data/mlruns/1", "file:/data/mlruns/1/abc",
+	      "file://localhost/data/mlruns/1", "FILE:///data/mlruns/1", "/data/mlruns/%31/abc", "file:///data/%6dlruns/1",
+	      "/data/mlruns/1/.", "/data/mlruns/1/abc/..", "/data/mlruns/2/../1"}) {
 		EXPECT_TRUE(Kept("/data/mlruns/1", live)) << live;
 	}
 	// the queued location spelt in another way keeps the plain row too
@@ -49,8 +51,8 @@ TEST(Aliases, LocalSpellingsOfTheSameDirectoryKeepIt) {
 }
 
 TEST(Aliases, NeighboursAreStillNotAliases) {
-	for (const char *live : {"/data/mlruns/10", "/data/mlruns", "/data/mlruns/2/1", "/data/mlruns/1x/abc", "/data/mlruns/%32",
-	                         "s3://data/mlruns/1", "/other/data/mlruns/1"}) {
+	for (const char *live : {"/data/mlruns/10", "/data/mlruns", "/data/mlruns/2/1", "/data/mlruns/1x/abc",
+	                         "/data/mlruns/%32", "s3://data/mlruns/1", "/other/data/mlruns/1"}) {
 		EXPECT_FALSE(Kept("/data/mlruns/1", live)) << live;
 	}
 }
@@ -80,8 +82,8 @@ TEST(Aliases, ALocalRowThatCannotBeResolvedKeepsIt) {
 }
 
 TEST(Aliases, S3KeysSquashedByTheClientKeepIt) {
-	for (const char *live : {"s3://b/a/1", "s3://b/a/1/", "s3://b/a/./1/run", "s3://b/a//1", "s3://b//a/1/x", "s3://b/a/z/../1",
-	                         "s3://b/a/%31/run", "S3://b/a/1"}) {
+	for (const char *live : {"s3://b/a/1", "s3://b/a/1/", "s3://b/a/./1/run", "s3://b/a//1", "s3://b//a/1/x",
+	                         "s3://b/a/z/../1", "s3://b/a/%31/run", "S3://b/a/1"}) {
 		EXPECT_TRUE(Kept("s3://b/a/1", live)) << live;
 	}
 	for (const char *live : {"s3://b/a/10", "s3://c/a/1", "s3://b/a", "/b/a/1"}) {
@@ -96,7 +98,8 @@ TEST(Aliases, MlflowArtifactsPathsToo) {
 }
 
 TEST(Aliases, TheQueryReadsEveryRowThatIsNotInPlainForm) {
-	const std::vector<core::ArtifactPointer> pointers = {{"runs", "artifact_uri", core::ArtifactPointer::Kind::Location}};
+	const std::vector<core::ArtifactPointer> pointers = {
+		{"runs", "artifact_uri", core::ArtifactPointer::Kind::Location}};
 	const std::string sql = core::ArtifactPointersQuery("public", pointers);
 	// needles ($1) and rows not in plain form in one LIKE ANY, and local rows outside the roots ($2)
 	EXPECT_NE(sql.find("CAST($1 AS pg_catalog.text[])"), std::string::npos);

@@ -54,16 +54,17 @@ TEST(ArtifactRoots, WhatAnOperatorMayConfigure) {
 	ASSERT_TRUE(named) << error;
 	EXPECT_EQ(named->authority, "tracking:5000");
 	EXPECT_EQ(named->path, "team-a");
-	for (const char *bad : {"", "/", "file:///", "relative/dir", "s3://", "s3:///prefix", "s3://key:secret@bucket/x",
-	                        "s3://b/a/../c", "s3://b/%2e%2e/c", "/srv/../etc", "/srv/%2e%2e/etc", "file://otherhost/srv",
-	                        "gs://bucket/x", "mlflow-artifacts:/../x", "mlflow-artifacts://user@host:5000/"}) {
+	for (const char *bad :
+	     {"", "/", "file:///", "relative/dir", "s3://", "s3:///prefix", "s3://key:secret@bucket/x", "s3://b/a/../c",
+	      "s3://b/%2e%2e/c", "/srv/../etc", "/srv/%2e%2e/etc", "file://otherhost/srv", "gs://bucket/x",
+	      "mlflow-artifacts:/../x", "mlflow-artifacts://user@host:5000/"}) {
 		EXPECT_FALSE(ParseArtifactRoot(bad, error)) << bad;
 	}
 }
 
 TEST(ArtifactRoots, TheEnvironmentListIsSplitAtWhitespace) {
 	EXPECT_EQ(SplitRootList("  /a  s3://b/c\n\tmlflow-artifacts:/ "),
-	          (std::vector<std::string>{"/a", "s3://b/c", "mlflow-artifacts:/"}));
+	          (std::vector<std::string> {"/a", "s3://b/c", "mlflow-artifacts:/"}));
 	EXPECT_TRUE(SplitRootList(" \t\n").empty());
 }
 
@@ -72,7 +73,8 @@ TEST(Boundary, StrictlyInsideALocalRoot) {
 	EXPECT_EQ(Verdict("/srv/mlflow/1/run/artifacts", b), "");
 	EXPECT_EQ(Verdict("file:///srv/mlflow/1/", b), "");
 	EXPECT_EQ(Verdict("file://localhost/srv//mlflow/./1", b), "");
-	EXPECT_NE(Verdict("/srv/other-team", b).find("outside every artifact root (local roots: /srv/mlflow)"), std::string::npos);
+	EXPECT_NE(Verdict("/srv/other-team", b).find("outside every artifact root (local roots: /srv/mlflow)"),
+	          std::string::npos);
 	EXPECT_NE(Verdict("/srv/mlflow10/x", b).find("outside every artifact root"), std::string::npos) << "sibling prefix";
 	EXPECT_NE(Verdict("/srv/mlflow", b).find("is the artifact root /srv/mlflow itself"), std::string::npos);
 	EXPECT_NE(Verdict("file:///srv/mlflow//", b).find("itself"), std::string::npos) << "trailing and doubled slashes";
@@ -80,7 +82,8 @@ TEST(Boundary, StrictlyInsideALocalRoot) {
 	EXPECT_NE(Verdict("/srv/", b).find("contains the artifact root"), std::string::npos);
 	EXPECT_NE(Verdict("/srv/mlflow/../other", b).find("'..'"), std::string::npos);
 	EXPECT_NE(Verdict("file:///srv/mlflow/%2e%2e/other", b).find("'..'"), std::string::npos);
-	EXPECT_NE(Verdict("file:///srv/mlflow/%252e%252e/other", b).find("encoded"), std::string::npos) << "double encoding";
+	EXPECT_NE(Verdict("file:///srv/mlflow/%252e%252e/other", b).find("encoded"), std::string::npos)
+		<< "double encoding";
 	EXPECT_NE(Verdict("/srv/mlflow/%2E%2e/other", b).find("encoded"), std::string::npos);
 	EXPECT_NE(Verdict("file://fileserver/srv/mlflow/1", b).find("another host"), std::string::npos);
 	EXPECT_NE(Verdict("s3://srv/mlflow/1", b).find("no s3:// root is configured"), std::string::npos);
@@ -90,7 +93,8 @@ TEST(Boundary, NestedRootsProtectEachOther) {
 	const Boundary b = BoundaryOf({"/srv/mlflow", "/srv/mlflow/team-a"});
 	EXPECT_EQ(Verdict("/srv/mlflow/team-b/run", b), "");
 	EXPECT_EQ(Verdict("/srv/mlflow/team-a/run", b), "");
-	EXPECT_NE(Verdict("/srv/mlflow/team-a", b).find("is the artifact root /srv/mlflow/team-a itself"), std::string::npos);
+	EXPECT_NE(Verdict("/srv/mlflow/team-a", b).find("is the artifact root /srv/mlflow/team-a itself"),
+	          std::string::npos);
 }
 
 TEST(Boundary, S3BucketsAndPrefixes) {
@@ -98,7 +102,8 @@ TEST(Boundary, S3BucketsAndPrefixes) {
 	EXPECT_EQ(Verdict("s3://b/1/run/artifacts", b), "");
 	EXPECT_EQ(Verdict("s3://b/1//run/", b), "");
 	EXPECT_EQ(Verdict("s3://whole/anything", b), "");
-	EXPECT_NE(Verdict("s3://b/10/run", b).find("outside every artifact root (s3:// roots: s3://b/1 s3://whole)"), std::string::npos);
+	EXPECT_NE(Verdict("s3://b/10/run", b).find("outside every artifact root (s3:// roots: s3://b/1 s3://whole)"),
+	          std::string::npos);
 	EXPECT_NE(Verdict("s3://other/1/run", b).find("outside"), std::string::npos) << "another bucket";
 	EXPECT_NE(Verdict("s3://b/1/", b).find("itself"), std::string::npos);
 	EXPECT_NE(Verdict("s3://b/1/../10/run", b).find("'..'"), std::string::npos);
@@ -157,7 +162,8 @@ TEST(Options, TheCommandLineReplacesTheEnvironmentsRoots) {
 	ASSERT_EQ(env.error, "");
 	EXPECT_TRUE(env.options.roots_from_environment);
 	ASSERT_EQ(env.options.roots.size(), 2u);
-	const auto cli = ParseOptions({"--artifact-root", "/srv/c", "--artifact-root=mlflow-artifacts:/"}, "/srv/a s3://b/p");
+	const auto cli = ParseOptions({"--artifact-root", "/srv/c", "--artifact-root=mlflow-artifacts:/"},
+	                              "/srv/a s3://b/p");
 	ASSERT_EQ(cli.error, "");
 	EXPECT_FALSE(cli.options.roots_from_environment);
 	ASSERT_EQ(cli.options.roots.size(), 2u);

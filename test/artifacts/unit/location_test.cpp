@@ -13,7 +13,8 @@ TEST(Location, BarePathIsLocalAndNormalised) {
 }
 
 TEST(Location, FileUriSpellingsAreTheSamePath) {
-	for (const char *uri : {"file:///data/mlruns/1", "file://localhost/data/mlruns/1", "file:/data/mlruns/1", "FILE:///data/mlruns/1/"}) {
+	for (const char *uri :
+	     {"file:///data/mlruns/1", "file://localhost/data/mlruns/1", "file:/data/mlruns/1", "FILE:///data/mlruns/1/"}) {
 		const Location l = ParseLocation(uri);
 		EXPECT_EQ(l.kind, StoreKind::Local) << uri;
 		EXPECT_EQ(l.path, "/data/mlruns/1") << uri;

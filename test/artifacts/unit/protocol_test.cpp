@@ -22,13 +22,13 @@ TEST(S3, CanonicalQueryIsSortedAndEncoded) {
 
 TEST(S3, ParsesAPagedListing) {
 	const std::string xml =
-	    "<?xml version=\"1.0\"?><ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Name>b</Name>"
-	    "<Prefix>p/</Prefix><KeyCount>2</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>true</IsTruncated>"
-	    "<Contents><Key>p/a&amp;b.txt</Key><Size>1</Size></Contents><Contents><Key>p/&#233;</Key></Contents>"
-	    "<NextContinuationToken>tok/en=</NextContinuationToken></ListBucketResult>";
+		"<?xml version=\"1.0\"?><ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Name>b</Name>"
+		"<Prefix>p/</Prefix><KeyCount>2</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>true</IsTruncated>"
+		"<Contents><Key>p/a&amp;b.txt</Key><Size>1</Size></Contents><Contents><Key>p/&#233;</Key></Contents>"
+		"<NextContinuationToken>tok/en=</NextContinuationToken></ListBucketResult>";
 	const auto page = s3::ParseListObjectsV2(xml);
 	ASSERT_TRUE(page);
-	EXPECT_EQ(page->keys, (std::vector<std::string>{"p/a&b.txt", "p/\xc3\xa9"}));
+	EXPECT_EQ(page->keys, (std::vector<std::string> {"p/a&b.txt", "p/\xc3\xa9"}));
 	EXPECT_TRUE(page->truncated);
 	EXPECT_EQ(page->next_continuation_token, "tok/en=");
 }
@@ -49,8 +49,8 @@ TEST(S3, DeleteObjectsBodyEscapesKeys) {
 
 TEST(S3, DeleteResultErrorsExceptMissingKeys) {
 	const auto errors = s3::ParseDeleteResult(
-	    "<DeleteResult><Error><Key>k1</Key><Code>NoSuchKey</Code><Message>gone</Message></Error>"
-	    "<Error><Key>k2</Key><Code>AccessDenied</Code><Message>Access Denied</Message></Error></DeleteResult>");
+		"<DeleteResult><Error><Key>k1</Key><Code>NoSuchKey</Code><Message>gone</Message></Error>"
+		"<Error><Key>k2</Key><Code>AccessDenied</Code><Message>Access Denied</Message></Error></DeleteResult>");
 	ASSERT_TRUE(errors);
 	ASSERT_EQ(errors->size(), 1u);
 	EXPECT_EQ((*errors)[0].key, "k2");
@@ -59,7 +59,8 @@ TEST(S3, DeleteResultErrorsExceptMissingKeys) {
 	ASSERT_TRUE(quiet);
 	EXPECT_TRUE(quiet->empty());
 	EXPECT_FALSE(s3::ParseDeleteResult("<Error><Code>AccessDenied</Code></Error>"));
-	EXPECT_TRUE(s3::ParseDeleteResult("<DeleteResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"></DeleteResult>"));
+	EXPECT_TRUE(
+		s3::ParseDeleteResult("<DeleteResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"></DeleteResult>"));
 	EXPECT_EQ(s3::ErrorSummary("<Error><Code>NoSuchBucket</Code><Message>The bucket does not exist</Message></Error>"),
 	          "NoSuchBucket: The bucket does not exist");
 }
@@ -74,8 +75,8 @@ TEST(Options, Defaults) {
 }
 
 TEST(Options, DryRunImpliesOnce) {
-	const auto parsed =
-	    ParseOptions({"--dry-run", "--json", "-d", "dbname=mlflow", "--schema=ml", "--batch-size", "7", "--artifact-root", "/srv/mlflow"});
+	const auto parsed = ParseOptions({"--dry-run", "--json", "-d", "dbname=mlflow", "--schema=ml", "--batch-size", "7",
+	                                  "--artifact-root", "/srv/mlflow"});
 	ASSERT_TRUE(parsed.error.empty()) << parsed.error;
 	EXPECT_TRUE(parsed.options.once);
 	EXPECT_TRUE(parsed.options.json);
@@ -104,7 +105,8 @@ TEST(Report, JsonAndExitStatus) {
 	EXPECT_TRUE(json["locations"][1]["objects"].is_null());
 	EXPECT_EQ(json["totals"]["kept"], 1);
 	EXPECT_EQ(json["exit_status"], 0);
-	report.results.push_back({4, "public", "run", "r4", "/d", Outcome::Refused, std::nullopt, 1, "outside every artifact root"});
+	report.results.push_back(
+		{4, "public", "run", "r4", "/d", Outcome::Refused, std::nullopt, 1, "outside every artifact root"});
 	EXPECT_EQ(ExitStatus(report), 1) << "a refusal needs a person";
 	EXPECT_EQ(nlohmann::json::parse(RenderJson(report))["totals"]["refused"], 1);
 	EXPECT_NE(RenderSummary(report).find("1 refused (outside the artifact roots)"), std::string::npos);

@@ -1,9 +1,9 @@
 // The drain-time safety rule, the retry schedule, and the columns it is checked against, which
 // come from the core's MLflow model (one place).
-#include "core/artifact_references.hpp"
 #include "artifacts/core/backoff.hpp"
-#include "core/mlflow_model.hpp"
 #include "artifacts/core/still_referenced.hpp"
+#include "core/artifact_references.hpp"
+#include "core/mlflow_model.hpp"
 
 #include <gtest/gtest.h>
 
@@ -29,7 +29,8 @@ TEST(StillReferenced, ModelVersionUnderTheLocationKeepsIt) {
 
 TEST(StillReferenced, AcrossSpellingsOfTheSamePath) {
 	const auto l = ParseLocation("file:///mlflow/2");
-	EXPECT_TRUE(StillReferenced(l, {"experiment", "2", ""}, {{"runs", "artifact_uri", "/mlflow/2/r9/artifacts", false}}));
+	EXPECT_TRUE(
+		StillReferenced(l, {"experiment", "2", ""}, {{"runs", "artifact_uri", "/mlflow/2/r9/artifacts", false}}));
 	EXPECT_TRUE(StillReferenced(ParseLocation("/mlflow/2"), {"experiment", "2", ""},
 	                            {{"experiments", "artifact_location", "file:///mlflow/2", false}}));
 }
@@ -42,9 +43,11 @@ TEST(StillReferenced, AnEnclosingSurvivorDoesNotKeepIt) {
 
 TEST(StillReferenced, SiblingWithTheSamePrefixDoesNotKeepIt) {
 	const auto l = ParseLocation("s3://b/exp/run1");
-	EXPECT_FALSE(StillReferenced(l, QueuedRun("run1"), {{"runs", "artifact_uri", "s3://b/exp/run10/artifacts", false}}));
+	EXPECT_FALSE(
+		StillReferenced(l, QueuedRun("run1"), {{"runs", "artifact_uri", "s3://b/exp/run10/artifacts", false}}));
 	EXPECT_TRUE(StillReferenced(l, QueuedRun("run1"), {{"runs", "artifact_uri", "s3://b/exp/run1/artifacts", false}}));
-	EXPECT_FALSE(StillReferenced(l, QueuedRun("run1"), {{"runs", "artifact_uri", "s3://other/exp/run1/artifacts", false}}));
+	EXPECT_FALSE(
+		StillReferenced(l, QueuedRun("run1"), {{"runs", "artifact_uri", "s3://other/exp/run1/artifacts", false}}));
 }
 
 TEST(StillReferenced, EntityUriNamesTheRun) {
@@ -54,7 +57,8 @@ TEST(StillReferenced, EntityUriNamesTheRun) {
 	EXPECT_FALSE(StillReferenced(l, QueuedRun("abc"), {{"model_versions", "source", "runs:/abcd/model", true}}));
 	// the same text read as a location does not name the entity
 	EXPECT_FALSE(StillReferenced(l, QueuedRun("abc"), {{"model_versions", "source", "runs:/abc/model", false}}));
-	const QueuedEntity model{"logged_model", "m-1", core::ArtifactReferenceScheme(core::MlflowModel::Get(), "logged_model")};
+	const QueuedEntity model {"logged_model", "m-1",
+	                          core::ArtifactReferenceScheme(core::MlflowModel::Get(), "logged_model")};
 	EXPECT_TRUE(StillReferenced(ParseLocation("s3://b/1/models/m-1/artifacts"), model,
 	                            {{"model_versions", "source", "models:/m-1", true}}));
 }
@@ -82,8 +86,9 @@ TEST(ArtifactPointers, ComeFromTheCoreModel) {
 }
 
 TEST(ArtifactPointers, QueryQuotesEverythingAndTakesNeedlesAsAParameter) {
-	const std::vector<core::ArtifactPointer> pointers = {{"runs", "artifact_uri", core::ArtifactPointer::Kind::Location},
-	                                                     {"model_versions", "source", core::ArtifactPointer::Kind::EntityUri}};
+	const std::vector<core::ArtifactPointer> pointers = {
+		{"runs", "artifact_uri", core::ArtifactPointer::Kind::Location},
+		{"model_versions", "source", core::ArtifactPointer::Kind::EntityUri}};
 	const std::string sql = core::ArtifactPointersQuery("ml\"flow", pointers);
 	EXPECT_NE(sql.find("\"ml\"\"flow\".\"runs\""), std::string::npos);
 	EXPECT_NE(sql.find("CAST($1 AS pg_catalog.text[])"), std::string::npos);

@@ -15,42 +15,42 @@
 namespace mlflow_purge::clearml::test {
 
 struct ServerOptions {
-  int es_major = 8;
-  bool es_tls = false;          // https with a throw-away CA (always the fake)
-  std::string es_user;          // basic auth required when set (always the fake)
-  std::string es_password;
-  bool http_fileserver = false;  // also start fake_clearml_fileserver.py on the fileserver root
+	int es_major = 8;
+	bool es_tls = false; // https with a throw-away CA (always the fake)
+	std::string es_user; // basic auth required when set (always the fake)
+	std::string es_password;
+	bool http_fileserver = false; // also start fake_clearml_fileserver.py on the fileserver root
 };
 
 class TestEnvironment {
- public:
-  explicit TestEnvironment(const ServerOptions& options);  // throws std::runtime_error
-  ~TestEnvironment();
-  TestEnvironment(const TestEnvironment&) = delete;
-  TestEnvironment& operator=(const TestEnvironment&) = delete;
+public:
+	explicit TestEnvironment(const ServerOptions &options); // throws std::runtime_error
+	~TestEnvironment();
+	TestEnvironment(const TestEnvironment &) = delete;
+	TestEnvironment &operator=(const TestEnvironment &) = delete;
 
-  bool external = false;  // real servers from the environment
-  bool es_is_fake = true;
-  std::string work_dir;         // private temporary directory, removed at the end
-  std::string fileserver_root;  // work_dir/fileserver
-  std::string mongo_uri;
-  std::string es_url;
-  std::string es_ca_file;
-  std::string es_user;  // credentials the fake requires (security scenario)
-  std::string es_password;
-  std::string redis_host = "127.0.0.1";
-  int redis_port = 0;
-  std::string files_url;  // fake fileserver (http_fileserver)
-  std::string api_url;    // fake auth.login
-  int mongo_port = 0;
+	bool external = false; // real servers from the environment
+	bool es_is_fake = true;
+	std::string work_dir; // private temporary directory, removed at the end
+	std::string fileserver_root; // work_dir/fileserver
+	std::string mongo_uri;
+	std::string es_url;
+	std::string es_ca_file;
+	std::string es_user; // credentials the fake requires (security scenario)
+	std::string es_password;
+	std::string redis_host = "127.0.0.1";
+	int redis_port = 0;
+	std::string files_url; // fake fileserver (http_fileserver)
+	std::string api_url; // fake auth.login
+	int mongo_port = 0;
 
- private:
-  void start_redis();
-  void start_mongo();
-  void start_elasticsearch(const ServerOptions& options);
-  void start_fileserver();
+private:
+	void start_redis();
+	void start_mongo();
+	void start_elasticsearch(const ServerOptions &options);
+	void start_fileserver();
 
-  ServerProcess redis_, mongo_, es_, files_;
+	ServerProcess redis_, mongo_, es_, files_;
 };
 
-}  // namespace mlflow_purge::clearml::test
+} // namespace mlflow_purge::clearml::test

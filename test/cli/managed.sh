@@ -117,7 +117,7 @@ fi
 
 # 4. Missing UPDATE for the row locks: refused before anything runs.
 before=$(fingerprint "$db")
-"${psql_q[@]}" -d "$db" -c "GRANT USAGE ON SCHEMA mlflow_purge TO $nolock" -c "GRANT INSERT ON mlflow_purge.audit_log, mlflow_purge.artifact_outbox TO $nolock"
+"${psql_q[@]}" -d "$db" -c "GRANT USAGE ON SCHEMA mlflow_purge TO $nolock" -c "GRANT INSERT ON mlflow_purge.audit_log, mlflow_purge.artifact_outbox TO $nolock" -c "GRANT SELECT ON mlflow_purge.declared_links TO $nolock"
 as "$nolock" deleted >"$work/4.out" 2>"$work/4.err"
 if [ $? -eq 1 ] && grep -q '^ERROR:  42501: permission denied for the MLflow tables this purge deletes from' "$work/4.err" &&
 	grep -q 'UPDATE on any column, for its row locks' "$work/4.err" && [ "$(fingerprint "$db")" = "$before" ]; then
@@ -144,7 +144,7 @@ else
 fi
 
 # 5. Nothing a managed service withholds.
-allowed='^(BEGIN|COMMIT|ROLLBACK|SET LOCAL search_path = pg_catalog, pg_temp|SELECT |WITH |DELETE FROM "public"\.|INSERT INTO mlflow_purge\.(audit_log|artifact_outbox) |CREATE SCHEMA mlflow_purge;$|CREATE TABLE mlflow_purge\.|GRANT (USAGE|INSERT) ON (SCHEMA mlflow_purge|mlflow_purge\.audit_log, mlflow_purge\.artifact_outbox) TO )'
+allowed='^(BEGIN|COMMIT|ROLLBACK|SET LOCAL search_path = pg_catalog, pg_temp|SELECT |WITH |DELETE FROM "public"\.|INSERT INTO mlflow_purge\.(audit_log|artifact_outbox) |CREATE SCHEMA mlflow_purge;$|CREATE TABLE mlflow_purge\.|GRANT (USAGE|INSERT) ON (SCHEMA mlflow_purge|mlflow_purge\.audit_log, mlflow_purge\.artifact_outbox) TO |GRANT SELECT ON mlflow_purge\.declared_links TO )'
 statements=$(grep -c '' "$work/sql.log")
 if bad=$(grep -vE "$allowed" "$work/sql.log"); then
 	fail "statements outside the list:"; echo "$bad" | head -20

@@ -209,6 +209,8 @@ def setup():
                                        capture_output=True, text=True, check=True)
     admin("CREATE ROLE %s LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE" % OWNER)
     admin("CREATE ROLE %s LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE" % PURGER)
+    # docs/batches.md: a replica-lag bound needs pg_monitor (replay positions in pg_stat_replication)
+    admin("GRANT pg_monitor TO %s" % PURGER)
     admin("CREATE DATABASE %s TEMPLATE mlflow_2_9_2 OWNER %s" % (DB, OWNER))
     psql("SET client_min_messages = warning; CREATE EXTENSION mlflow_purge", check=True)
     # The purge role's table grants (README "Recommended purge role"); EXECUTE comes from the README's GRANT.

@@ -107,27 +107,39 @@ ParseLocal(Location location, const std::string &raw_path) {
 
 } // namespace
 
-bool
-NormalisePath(const std::string &path, std::string &out) {
+namespace {
+
+// The segments between slashes, empty ones and "." dropped (they name the same directory); ".."
+// is kept for the caller to decide on.
+std::vector<std::string>
+Segments(const std::string &path) {
 	std::vector<std::string> parts;
 	std::size_t start = 0;
 	while (start <= path.size()) {
 		const auto slash = path.find('/', start);
 		const auto end = slash == std::string::npos ? path.size() : slash;
-		const std::string part = path.substr(start, end - start);
-		if (part == "..") {
-			return false;
-		}
+		std::string part = path.substr(start, end - start);
 		if (!part.empty() && part != ".") {
-			parts.push_back(part);
+			parts.push_back(std::move(part));
 		}
 		if (slash == std::string::npos) {
 			break;
 		}
 		start = slash + 1;
 	}
+	return parts;
+}
+
+} // namespace
+
+bool
+NormalisePath(const std::string &path, std::string &out) {
+	const std::vector<std::string> parts = Segments(path);
 	out.clear();
 	for (const auto &part : parts) {
+		if (part == "..") {
+			return false;
+		}
 		out += (out.empty() ? "" : "/") + part;
 	}
 	return true;
@@ -136,22 +148,12 @@ NormalisePath(const std::string &path, std::string &out) {
 std::string
 NormaliseLexically(const std::string &path) {
 	std::vector<std::string> parts;
-	std::size_t start = 0;
-	while (start <= path.size()) {
-		const auto slash = path.find('/', start);
-		const auto end = slash == std::string::npos ? path.size() : slash;
-		const std::string part = path.substr(start, end - start);
-		if (part == "..") {
-			if (!parts.empty()) {
-				parts.pop_back();
-			}
-		} else if (!part.empty() && part != ".") {
-			parts.push_back(part);
+	for (auto &part : Segments(path)) {
+		if (part != "..") {
+			parts.push_back(std::move(part));
+		} else if (!parts.empty()) {
+			parts.pop_back();
 		}
-		if (slash == std::string::npos) {
-			break;
-		}
-		start = slash + 1;
 	}
 	std::string out = !path.empty() && path[0] == '/' ? "/" : "";
 	for (std::size_t i = 0; i < parts.size(); ++i) {

@@ -30,24 +30,22 @@ NullableArrayLiteral(const std::vector<std::optional<std::string>> &values) {
 void
 WriteAuditRow(Session &session, const PurgeOptions &options, const CallFacts &facts, const std::string &schema,
               const DoorProgram &program, const ProgramFigures &figures, double elapsed_ms) {
-	std::vector<std::string> names;
+	// The argument names are the core's (as the extension audits them); the values, in that order.
+	const MpSignature signature = mp_operation_signature(static_cast<MpOperation>(options.operation));
+	const std::vector<std::string> names(signature.arguments, signature.arguments + signature.nargs);
 	std::vector<std::optional<std::string>> values;
 	const std::optional<std::string> dry = std::string(options.dry_run ? "t" : "f");
 	switch (options.operation) {
 	case MP_OP_EXPERIMENT:
-		names = {"experiment_id", "dry_run", "model_versions"};
 		values = {facts.experiment_id, dry, options.model_versions};
 		break;
 	case MP_OP_EXPERIMENT_BY_NAME:
-		names = {"name", "workspace", "dry_run", "model_versions"};
 		values = {options.name, options.workspace, dry, options.model_versions};
 		break;
 	case MP_OP_RUN:
-		names = {"run_id", "dry_run", "model_versions"};
 		values = {options.run_id, dry, options.model_versions};
 		break;
 	default:
-		names = {"older_than", "max_runs", "dry_run", "model_versions"};
 		values = {facts.older_than, facts.max_runs, dry, options.model_versions};
 		break;
 	}

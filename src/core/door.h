@@ -307,6 +307,17 @@ int mp_check_privileges(const MpProgram *program, const char *role, const MpTabl
 const char *mp_schema_name_problem(const char *name) MP_NOEXCEPT;
 
 /*
+ * A purge function's SQL signature as its audit row records it: the function's name and its
+ * arguments' names in order (the last two are always dry_run and model_versions). Static data.
+ */
+typedef struct MpSignature {
+	const char *function;
+	const char *const *arguments;
+	int nargs;
+} MpSignature;
+MpSignature mp_operation_signature(MpOperation operation) MP_NOEXCEPT;
+
+/*
  * For the boundary test only (built with MLFLOW_PURGE_DEBUG_DOOR): makes the C++ zone throw
  * `what` (1 std::bad_alloc, 2 std::runtime_error, 3 a Boost.Format error, 4 a non-standard
  * type, 5 a PurgeError) and reports it through `status` like any other failure.

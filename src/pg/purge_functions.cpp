@@ -170,13 +170,16 @@ refuse_real_purge_if_read_only(const MpRequest *request, const char *function)
 }
 
 /*
- * The rest of every purge entry point. `names` are the function's SQL argument names; the last
- * two are always dry_run and model_versions.
+ * The rest of every purge entry point. The function's name and its SQL argument names (the last
+ * two always dry_run and model_versions) are the core's, as mlflow-purge audits them.
  */
 static Datum
-run_purge(FunctionCallInfo fcinfo, MpRequest *request, PurgeBindings *bindings, const char *function,
-		  const char *const *names, int nargs)
+run_purge(FunctionCallInfo fcinfo, MpRequest *request, PurgeBindings *bindings)
 {
+	const MpSignature signature = mp_operation_signature((MpOperation) request->operation);
+	const char *function = signature.function;
+	const char *const *names = signature.arguments;
+	int nargs = signature.nargs;
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	MemoryContext caller_context;
 	const char *schema = mlflow_purge_schema();
@@ -239,7 +242,6 @@ run_purge(FunctionCallInfo fcinfo, MpRequest *request, PurgeBindings *bindings, 
 extern "C" Datum
 mlflow_purge_experiment(PG_FUNCTION_ARGS)
 {
-	static const char *const names[] = {"experiment_id", "dry_run", "model_versions"};
 	MpRequest request;
 	PurgeBindings bindings;
 
@@ -254,14 +256,13 @@ mlflow_purge_experiment(PG_FUNCTION_ARGS)
 		request.experiment_id = PG_GETARG_INT32(0);
 		bind_param(&bindings, 1, PointerGetDatum(construct_array(&id, 1, INT4OID, 4, true, TYPALIGN_INT)));
 	}
-	return run_purge(fcinfo, &request, &bindings, "mlflow_purge_experiment", names, lengthof(names));
+	return run_purge(fcinfo, &request, &bindings);
 }
 
 /* mlflow_purge_experiment_by_name(name text, workspace text, dry_run boolean, model_versions text) */
 extern "C" Datum
 mlflow_purge_experiment_by_name(PG_FUNCTION_ARGS)
 {
-	static const char *const names[] = {"name", "workspace", "dry_run", "model_versions"};
 	MpRequest request;
 	PurgeBindings bindings;
 
@@ -274,14 +275,13 @@ mlflow_purge_experiment_by_name(PG_FUNCTION_ARGS)
 		bind_param(&bindings, 3, CStringGetTextDatum(request.name));
 	if (request.workspace)
 		bind_param(&bindings, 4, CStringGetTextDatum(request.workspace));
-	return run_purge(fcinfo, &request, &bindings, "mlflow_purge_experiment_by_name", names, lengthof(names));
+	return run_purge(fcinfo, &request, &bindings);
 }
 
 /* mlflow_purge_run(run_id text, dry_run boolean, model_versions text) */
 extern "C" Datum
 mlflow_purge_run(PG_FUNCTION_ARGS)
 {
-	static const char *const names[] = {"run_id", "dry_run", "model_versions"};
 	MpRequest request;
 	PurgeBindings bindings;
 
@@ -295,14 +295,13 @@ mlflow_purge_run(PG_FUNCTION_ARGS)
 
 		bind_param(&bindings, 2, PointerGetDatum(construct_array(&id, 1, TEXTOID, -1, false, TYPALIGN_INT)));
 	}
-	return run_purge(fcinfo, &request, &bindings, "mlflow_purge_run", names, lengthof(names));
+	return run_purge(fcinfo, &request, &bindings);
 }
 
 /* mlflow_purge_deleted(older_than interval, max_runs integer, dry_run boolean, model_versions text) */
 extern "C" Datum
 mlflow_purge_deleted(PG_FUNCTION_ARGS)
 {
-	static const char *const names[] = {"older_than", "max_runs", "dry_run", "model_versions"};
 	MpRequest request;
 	PurgeBindings bindings;
 
@@ -318,7 +317,7 @@ mlflow_purge_deleted(PG_FUNCTION_ARGS)
 		request.max_runs = PG_GETARG_INT32(1);
 		bind_param(&bindings, 6, Int32GetDatum(PG_GETARG_INT32(1)));
 	}
-	return run_purge(fcinfo, &request, &bindings, "mlflow_purge_deleted", names, lengthof(names));
+	return run_purge(fcinfo, &request, &bindings);
 }
 
 /*

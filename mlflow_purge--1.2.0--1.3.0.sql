@@ -103,7 +103,7 @@ SELECT pg_catalog.pg_extension_config_dump('mlflow_purge.declared_links', '');
 -- atomically, so it could not commit; the C code schema-qualifies every name it uses instead.
 CREATE PROCEDURE @extschema@.mlflow_purge_deleted_in_batches(
     older_than interval DEFAULT NULL,
-    batch_runs integer DEFAULT 1000,
+    batch_runs integer DEFAULT 100,
     max_duration interval DEFAULT NULL,
     max_replica_lag_bytes bigint DEFAULT NULL,
     max_replica_lag_time interval DEFAULT NULL,

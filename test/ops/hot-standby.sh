@@ -15,26 +15,17 @@ PSQL="$bindir/psql"
 psql_q=("$PSQL" -X -q -v ON_ERROR_STOP=1)
 db=ops_standby_$$
 work=$(mktemp -d /tmp/mlflow_purge_standby.XXXXXX)
-run_user=${PG_CLUSTER_USER:-postgres}
 failures=0
+# shellcheck source=replica.sh
+source "$(dirname "${BASH_SOURCE[0]}")/replica.sh"
 
-as_owner() { # the server refuses to run as root; the cluster's files belong to its owner
-	if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u "$run_user" -- "$@"); else "$@"; fi
-}
 cleanup() {
-	as_owner "$bindir/pg_ctl" -D "$work/data" -m immediate stop >/dev/null 2>&1 || true
+	replica_stop "$work"
 	"${psql_q[@]}" -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
 	rm -rf "$work"
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
-
-# A port no server listens on (TCP or a socket in the usual directories); the replica listens
-# only on a socket in its own directory, so this only has to differ from the primary's.
-port=$((${PGPORT:-5432} + 1))
-while ss -Hltn "sport = :$port" 2>/dev/null | grep -q . || [ "$port" = "${PGPORT:-5432}" ]; do
-	port=$((port + 1))
-done
 
 "${psql_q[@]}" -d postgres -c "CREATE DATABASE $db TEMPLATE mlflow_2_9_2"
 "${psql_q[@]}" -d "$db" -c "SET client_min_messages = warning" -c "CREATE EXTENSION mlflow_purge"
@@ -47,18 +38,8 @@ before=$(primary_state)
 expected_rows=$("$PSQL" -X -At -q -v ON_ERROR_STOP=1 -d "$db" -c "BEGIN" \
 	-c "SELECT table_name || ' ' || rows_deleted FROM mlflow_purge_deleted(dry_run => true)" -c "ROLLBACK" 2>/dev/null)
 
-mkdir -p "$work/data"
-chmod 700 "$work" "$work/data"
-[ "$(id -u)" -eq 0 ] && chown -R "$run_user": "$work"
-as_owner "$bindir/pg_basebackup" -D "$work/data" -R -X stream -c fast \
-	-d "host=${PGHOST:-/var/run/postgresql} port=${PGPORT:-5432} user=${PGUSER:-postgres}"
-cat >>"$work/data/postgresql.conf" <<CONF
-port = $port
-unix_socket_directories = '$work'
-hot_standby = on
-CONF
-as_owner "$bindir/pg_ctl" -D "$work/data" -l "$work/server.log" -w -t 60 start >/dev/null
-standby=("$PSQL" -X -h "$work" -p "$port" -d "$db")
+replica_start "$work"
+standby=("$PSQL" -X -h "$work" -p "$replica_port" -d "$db")
 
 # Wait until the replica has replayed everything the primary wrote so far.
 target=$("$PSQL" -X -At -d postgres -c "SELECT pg_current_wal_lsn()")
@@ -68,7 +49,7 @@ for _ in $(seq 1 60); do
 	sleep 1
 done
 [ "$("${standby[@]}" -At -c "SELECT pg_is_in_recovery()")" = t ] || fail "the replica is not in recovery"
-echo "hot-standby: replica on port $port in $work, replayed up to $target"
+echo "hot-standby: replica on port $replica_port in $work, replayed up to $target"
 
 # 1. A dry run on the standby: the primary's rows, a NOTICE that says why it is not audited.
 rows=$("${standby[@]}" -At -c "SELECT table_name || ' ' || rows_deleted FROM mlflow_purge_deleted(dry_run => true)" 2>"$work/dry.err") ||

@@ -18,27 +18,20 @@ PSQL="$bindir/psql"
 psql_q=("$PSQL" -X -q -v ON_ERROR_STOP=1)
 db=ops_throttle_$$
 work=$(mktemp -d /tmp/mlflow_purge_throttle.XXXXXX)
-run_user=${PG_CLUSTER_USER:-postgres}
 failures=0
 call_pid=""
+# shellcheck source=replica.sh
+source "$(dirname "${BASH_SOURCE[0]}")/replica.sh"
 
-as_owner() { # the server refuses to run as root; the cluster's files belong to its owner
-	if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u "$run_user" -- "$@"); else "$@"; fi
-}
 cleanup() {
 	[ -n "$call_pid" ] && kill "$call_pid" 2>/dev/null || true
-	as_owner "$bindir/pg_ctl" -D "$work/data" -m immediate stop >/dev/null 2>&1 || true
+	replica_stop "$work"
 	"${psql_q[@]}" -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
 	rm -rf "$work"
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 pass() { echo "ok: $*"; }
-
-port=$((${PGPORT:-5432} + 2))
-while ss -Hltn "sport = :$port" 2>/dev/null | grep -q . || [ "$port" = "${PGPORT:-5432}" ]; do
-	port=$((port + 1))
-done
 
 "${psql_q[@]}" -d postgres -c "CREATE DATABASE $db TEMPLATE mlflow_2_9_2"
 "${psql_q[@]}" -d "$db" -c "SET client_min_messages = warning" -c "CREATE EXTENSION mlflow_purge"
@@ -50,20 +43,9 @@ deleted_left() {
 before=$(deleted_left)
 [ "$before" -gt 1 ] || fail "the 2.9.2 template should hold several soft-deleted runs and experiments (has $before)"
 
-mkdir -p "$work/data"
-chmod 700 "$work" "$work/data"
-[ "$(id -u)" -eq 0 ] && chown -R "$run_user": "$work"
-as_owner "$bindir/pg_basebackup" -D "$work/data" -R -X stream -c fast \
-	-d "host=${PGHOST:-/var/run/postgresql} port=${PGPORT:-5432} user=${PGUSER:-postgres}"
 # Report the replay position every second (default 10 s), so a caught-up replica is seen soon.
-cat >>"$work/data/postgresql.conf" <<CONF
-port = $port
-unix_socket_directories = '$work'
-hot_standby = on
-wal_receiver_status_interval = 1
-CONF
-as_owner "$bindir/pg_ctl" -D "$work/data" -l "$work/server.log" -w -t 60 start >/dev/null
-standby=("$PSQL" -X -At -h "$work" -p "$port" -d postgres)
+replica_start "$work" "wal_receiver_status_interval = 1"
+standby=("$PSQL" -X -At -h "$work" -p "$replica_port" -d postgres)
 for _ in $(seq 1 60); do
 	[ "$("$PSQL" -X -At -d postgres -c "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'")" = 1 ] && break
 	sleep 1

@@ -124,7 +124,7 @@ LoadedCatalog::LoadedCatalog(Session &session, const std::string &schema, bool w
 // The DBA's declared soft links, as the extension reads them. Trusted only from a bookkeeping
 // schema whose owner is verified first; for a purge, a table this role cannot read is an error,
 // never an empty list (the purge would silently leave the declared rows behind). The preflight
-// (`check`, which changes nothing) goes on without them.
+// (`check`, which changes nothing) goes on without them and says so in a finding.
 void
 LoadedCatalog::LoadDeclaredLinks(Session &session, const std::vector<Param> &args, bool for_purge) {
 	const Result table = session.Exec(
@@ -136,6 +136,7 @@ LoadedCatalog::LoadDeclaredLinks(Session &session, const std::vector<Param> &arg
 		return;
 	}
 	if (table.Text(0, 0) != "t" && !for_purge) {
+		declared_links_unreadable_ = true;
 		return;
 	}
 	VerifyBookkeepingOwner(session);

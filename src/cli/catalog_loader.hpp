@@ -18,6 +18,8 @@ public:
 	LoadedCatalog &operator=(const LoadedCatalog &) = delete;
 
 	const MpCatalog &Catalog() const { return catalog_; }
+	// The preflight went on without the declared soft links: this role may not read them.
+	bool DeclaredLinksUnreadable() const { return declared_links_unreadable_; }
 
 private:
 	const char *Keep(const std::optional<std::string> &value);
@@ -34,6 +36,7 @@ private:
 	std::vector<const char *> index_columns_;
 	std::vector<MpDeclaredLink> declared_links_;
 	MpCatalog catalog_ {};
+	bool declared_links_unreadable_ = false;
 };
 
 } // namespace mlflow_purge::cli

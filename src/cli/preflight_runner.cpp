@@ -6,6 +6,7 @@
 #include "cli/door_program.hpp"
 #include "cli/purge_runner.hpp"
 #include "cli/transaction.hpp"
+#include "core/bookkeeping_sql.h"
 
 namespace mlflow_purge::cli {
 
@@ -37,6 +38,18 @@ PurgeRunner::Check(const std::optional<std::string> &schema_option) {
 		for (int r = 0; r < rows.Rows(); ++r) {
 			report.findings.push_back({rows.Text(r, 0), rows.Text(r, 1), rows.Value(r, 2), rows.Value(r, 3)});
 		}
+	}
+	if (catalog.DeclaredLinksUnreadable()) {
+		// The extension reads them as its owner; this role cannot, so the report above was made
+		// without them: a column they explain shows as unknown_link.
+		report.findings.push_back(
+			{"declared_links_unreadable", MP_BOOKKEEPING_SCHEMA ".declared_links",
+		     std::string("this role may not read the declared soft links: the findings above were made without "
+		                 "them, so a column they explain may be reported as unknown_link, and a purge by this role "
+		                 "is refused"),
+		     std::string("GRANT USAGE ON SCHEMA " MP_BOOKKEEPING_SCHEMA
+		                 " TO <purge role>; GRANT SELECT ON " MP_BOOKKEEPING_SCHEMA
+		                 ".declared_links TO <purge role>;")});
 	}
 	transaction.Rollback();
 	return report;

@@ -118,3 +118,11 @@ REVOKE ALL ON PROCEDURE @extschema@.mlflow_purge_deleted_in_batches(interval, in
 
 COMMENT ON PROCEDURE @extschema@.mlflow_purge_deleted_in_batches(interval, integer, interval, bigint, interval, interval, text) IS
   'Purge the soft-deleted backlog in committed batches of mlflow_purge_deleted(max_runs => batch_runs), with a time budget, a replica-lag throttle and a pause';
+
+-- ==== trace artifact locations in the outbox (issue 18) ====
+-- A purged trace's location (its 'mlflow.artifactLocation' tag, where MLflow puts it) is queued
+-- as entity_type 'trace'. Same constraint name as the fresh install, so update == install.
+ALTER TABLE mlflow_purge.artifact_outbox
+    DROP CONSTRAINT artifact_outbox_entity_type_check,
+    ADD CONSTRAINT artifact_outbox_entity_type_check
+        CHECK (entity_type OPERATOR(pg_catalog.=) ANY (ARRAY['experiment', 'run', 'logged_model', 'trace']::pg_catalog.text[]));

@@ -79,6 +79,22 @@ FindTagRows(const TagArtifactSource &source, const PurgeStatements &statements, 
 	return rows;
 }
 
+// A tag source's location is its owner's + a fixed suffix. When the same purge queues the
+// owner's location (an experiment purged with its traces), the drainer deletes it with
+// everything under it: queueing each trace's too would re-check every one of them against every
+// MLflow table at drain time (one scan each), for files already gone. So those are left out,
+// matched on the owner's location by one hashed anti-join over the queued rows.
+std::string
+NotUnderItsOwner(const TagArtifactSource &source) {
+	const std::string suffix = sql::Literal(source.path_before_key) + " " + Op("||") + " q.entity_id " + Op("||") +
+	                           " " + sql::Literal(source.path_after_key);
+	return " AND NOT (q.entity_type " + Op("=") + " " + sql::Literal(source.entity) +
+	       " AND EXISTS (SELECT 1 FROM queued AS o WHERE o.entity_type " + Op("=") + " " +
+	       sql::Literal(source.owner_entity) + " AND pg_catalog.rtrim(o.location, '/') " + Op("=") +
+	       " pg_catalog.left(q.location, pg_catalog.length(q.location) " + Op("-") + " pg_catalog.length(" + suffix +
+	       "))))";
+}
+
 } // namespace
 
 std::string
@@ -113,6 +129,7 @@ QueueArtifactsQuery(const CascadePlan &plan, const CatalogSnapshot &catalog, con
                     const std::vector<KeySlot> &slots) {
 	const PurgeStatements statements(plan, slots);
 	std::string sources;
+	std::string nested; // see NotUnderItsOwner
 	for (const auto &source : model.artifact_sources) {
 		const Table *table = catalog.FindTable(source.table);
 		if (!plan.Find(source.table) || !table || !table->HasColumn(source.key_column) ||
@@ -131,6 +148,7 @@ QueueArtifactsQuery(const CascadePlan &plan, const CatalogSnapshot &catalog, con
 	}
 	for (const auto &source : model.tag_artifact_sources) {
 		if (const auto rows = FindTagRows(source, statements, plan, catalog)) {
+			nested += NotUnderItsOwner(source);
 			sources += std::string(sources.empty() ? "" : " UNION ") + "SELECT " + sql::Literal(source.entity) +
 			           " AS entity_type, " + rows->key + " AS entity_id, " + rows->expected +
 			           " AS location, CAST(NULL AS pg_catalog.text) AS reference" + rows->from + " AND " +
@@ -187,11 +205,11 @@ QueueArtifactsQuery(const CascadePlan &plan, const CatalogSnapshot &catalog, con
 	}
 
 	const std::string order = " ORDER BY q.entity_type, q.entity_id, q.location";
-	return "WITH q AS (" + sources + ")" + used + " SELECT COALESCE(pg_catalog.array_agg(q.entity_type" + order +
-	       "), CAST('{}' AS pg_catalog.text[])), COALESCE(pg_catalog.array_agg(q.entity_id" + order +
+	return "WITH q AS (" + sources + ")" + used + ", queued AS (SELECT q.* FROM q WHERE q.location IS NOT NULL AND " +
+	       "q.location " + Op("<>") + " ''" + still_used + ") SELECT COALESCE(pg_catalog.array_agg(q.entity_type" +
+	       order + "), CAST('{}' AS pg_catalog.text[])), COALESCE(pg_catalog.array_agg(q.entity_id" + order +
 	       "), CAST('{}' AS pg_catalog.text[])), COALESCE(pg_catalog.array_agg(q.location" + order +
-	       "), CAST('{}' AS pg_catalog.text[])) FROM q WHERE q.location IS NOT NULL AND q.location " + Op("<>") +
-	       " ''" + still_used;
+	       "), CAST('{}' AS pg_catalog.text[])) FROM queued AS q WHERE true" + nested;
 }
 
 } // namespace mlflow_purge::core

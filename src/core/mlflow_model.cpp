@@ -101,7 +101,7 @@ BuildModel() {
 	// or "tr-" and 32 hex digits (3.x): one plain segment, never '.', '..', '/' or '%'.
 	model.tag_artifact_sources = {
 		{"trace", "trace_info", "request_id", "trace_tags", "key", "value", "mlflow.artifactLocation", "experiments",
-	     "experiment_id", "artifact_location", "/traces/", "/artifacts", "^[A-Za-z0-9_-]+$"},
+	     "experiment_id", "artifact_location", "/traces/", "/artifacts", "^[A-Za-z0-9_-]+$", "experiment"},
 	};
 	// A registered model version keeps pointing at its files after the run is purged: by path
 	// (source, storage_location 2.8+) or by URI (runs:/<run>/..., models:/<model id>).

@@ -86,6 +86,9 @@ struct TagArtifactSource {
 	std::string path_before_key; // "/traces/"
 	std::string path_after_key; // "/artifacts"
 	std::string key_pattern; // POSIX regular expression a key must match to be one plain segment
+	// The owner's outbox entity_type: when the same purge queues the owner's location, the
+	// entity's (always under it) is not queued too (artifact_queue.cpp says why).
+	std::string owner_entity; // experiment
 };
 
 // Columns of a surviving table that may point at or into an artifact location: a location they

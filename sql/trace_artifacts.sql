@@ -4,7 +4,8 @@
 -- other value (another experiment's or a live run's location, the root, '..', '%2e', '//',
 -- another scheme or case, another trace's location, a request_id that is not one plain segment)
 -- is hostile: not queued, and named in a NOTICE. A trace's location under its experiment's,
--- queued by the same purge, is not queued again. An outbox whose entity_type check predates
+-- queued by the same purge, is not queued again; trace retention (mlflow_purge_traces) on a
+-- live experiment queues each trace's. An outbox whose entity_type check predates
 -- traces takes none, and the purge says so instead of failing.
 SET client_min_messages = warning;
 

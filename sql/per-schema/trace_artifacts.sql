@@ -38,7 +38,8 @@ INSERT INTO tagged VALUES
   ('tr-16', 910, NULL),                                                      -- no tag at all: nothing
   ('tr-17', 911, 's3://bucket/911/traces/tr-17/artifacts'),                  -- a live experiment's trace: stays
   ('tr-18', 912, 's3://bucket/912/traces/tr-18/artifacts'),                  -- under 912's queued location
-  ('tr-19', 913, 's3://bucket/913/traces/tr-19/artifacts');                  -- MLflow's, but see the end
+  ('tr-19', 913, 's3://bucket/913/traces/tr-19/artifacts'),                  -- MLflow's, but see the end
+  ('tr-20', 911, 's3://bucket/911/r1/artifacts');                            -- live, hostile: see retention
 INSERT INTO trace_info (request_id, experiment_id, timestamp_ms, execution_time_ms, status)
 SELECT request_id, experiment_id, 1700000000000, 1, 'OK' FROM tagged;
 INSERT INTO trace_tags (key, value, request_id)
@@ -60,6 +61,14 @@ SELECT request_id, value FROM trace_tags WHERE key = 'mlflow.artifactLocation' O
 -- 912's location (ending in '/') is queued and holds its trace's: that one is not queued again
 SELECT table_name, rows_deleted FROM mlflow_purge_experiment(912) WHERE table_name = 'trace_info';
 SELECT entity_type, entity_id, artifact_location FROM mlflow_purge.artifact_outbox WHERE id > 2 ORDER BY id;
+-- Trace retention on the live experiment 911 (mlflow_purge_traces): its own location is not
+-- queued, so each purged trace's is, where MLflow puts it; the hostile tag is named, and the live
+-- run it names keeps its location.
+SET client_min_messages = notice;
+SELECT table_name, rows_deleted FROM mlflow_purge_traces(older_than => interval '1 day', experiment_id => 911)
+ WHERE table_name = 'trace_info';
+SET client_min_messages = warning;
+SELECT entity_type, entity_id, artifact_location FROM mlflow_purge.artifact_outbox WHERE id > 3 ORDER BY id;
 -- Bookkeeping whose entity_type check predates traces (a library newer than ALTER EXTENSION
 -- UPDATE, tables of an older mlflow-purge setup): the purge goes through without the trace
 -- row, and says so.
@@ -69,6 +78,6 @@ ALTER TABLE mlflow_purge.artifact_outbox DROP CONSTRAINT artifact_outbox_entity_
 SET client_min_messages = notice;
 SELECT table_name, rows_deleted FROM mlflow_purge_experiment(913) WHERE table_name = 'trace_info';
 SET client_min_messages = warning;
-SELECT entity_type, entity_id, artifact_location FROM mlflow_purge.artifact_outbox WHERE id > 3 ORDER BY id;
+SELECT entity_type, entity_id, artifact_location FROM mlflow_purge.artifact_outbox WHERE id > 4 ORDER BY id;
 \c contrib_regression
 DROP DATABASE trace_artifacts_:v;

@@ -137,3 +137,11 @@ REVOKE ALL ON FUNCTION @extschema@.mlflow_purge_traces(interval, integer, intege
 
 COMMENT ON FUNCTION @extschema@.mlflow_purge_traces(interval, integer, integer, boolean) IS
   'Permanently delete the traces of live MLflow experiments older than an interval (in one experiment or all, oldest first, at most max_traces) with everything they own, in one transaction';
+
+-- ==== trace artifact locations in the outbox (issue 18) ====
+-- A purged trace's location (its 'mlflow.artifactLocation' tag, where MLflow puts it) is queued
+-- as entity_type 'trace'. Same constraint name as the fresh install, so update == install.
+ALTER TABLE mlflow_purge.artifact_outbox
+    DROP CONSTRAINT artifact_outbox_entity_type_check,
+    ADD CONSTRAINT artifact_outbox_entity_type_check
+        CHECK (entity_type OPERATOR(pg_catalog.=) ANY (ARRAY['experiment', 'run', 'logged_model', 'trace']::pg_catalog.text[]));

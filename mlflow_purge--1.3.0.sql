@@ -89,7 +89,7 @@ COMMENT ON TABLE mlflow_purge.audit_log IS
   'One row per mlflow_purge_* call (dry runs too), written in the purge''s transaction';
 CREATE INDEX audit_log_started_at_idx ON mlflow_purge.audit_log (started_at);
 
--- Artifact locations of purged runs, experiments and logged models, queued in the purge's own
+-- Artifact locations of purged runs, experiments, logged models and traces (1.3.0), queued in the purge's own
 -- transaction for a separate program (the drainer) to delete from storage. The drainer claims
 -- rows with SELECT ... WHERE status = 'pending' AND next_attempt_at <= now() ORDER BY id
 -- FOR UPDATE SKIP LOCKED, deletes the location, and sets status/attempts/last_error.
@@ -100,7 +100,7 @@ CREATE TABLE mlflow_purge.artifact_outbox (
     mlflow_schema     name NOT NULL,
     entity_type       text NOT NULL
         CONSTRAINT artifact_outbox_entity_type_check
-        CHECK (entity_type OPERATOR(pg_catalog.=) ANY (ARRAY['experiment', 'run', 'logged_model']::pg_catalog.text[])),
+        CHECK (entity_type OPERATOR(pg_catalog.=) ANY (ARRAY['experiment', 'run', 'logged_model', 'trace']::pg_catalog.text[])),
     entity_id         text NOT NULL,
     artifact_location text NOT NULL,
     status            text NOT NULL DEFAULT 'pending'

@@ -11,19 +11,27 @@ namespace mlflow_purge::core {
 std::vector<ArtifactPointer>
 ArtifactPointers(const MlflowModel &model) {
 	std::vector<ArtifactPointer> pointers;
-	auto add = [&pointers](const std::string &table, const std::string &column, ArtifactPointer::Kind kind) {
+	auto add = [&pointers](const std::string &table, const std::string &column, ArtifactPointer::Kind kind,
+	                       const std::string &filter_column = {}, const std::string &filter_value = {}) {
 		if (table.empty() || column.empty()) {
 			return;
 		}
 		const bool seen = std::any_of(pointers.begin(), pointers.end(), [&](const ArtifactPointer &p) {
-			return p.table == table && p.column == column && p.kind == kind;
+			return p.table == table && p.column == column && p.kind == kind && p.filter_column == filter_column &&
+			       p.filter_value == filter_value;
 		});
 		if (!seen) {
-			pointers.push_back({table, column, kind});
+			pointers.push_back({table, column, kind, filter_column, filter_value});
 		}
 	};
 	for (const auto &source : model.artifact_sources) {
 		add(source.table, source.location_column, ArtifactPointer::Kind::Location);
+	}
+	// A surviving trace keeps what its tag names, even where MLflow would not have put it: a
+	// hostile tag can only keep files, never have them deleted.
+	for (const auto &source : model.tag_artifact_sources) {
+		add(source.tag_table, source.tag_value_column, ArtifactPointer::Kind::Location, source.tag_name_column,
+		    source.tag_name);
 	}
 	const ArtifactReference &ref = model.artifact_reference;
 	for (const auto &column : ref.location_columns) {
@@ -41,6 +49,13 @@ ArtifactReferenceScheme(const MlflowModel &model, const std::string &entity_type
 		}
 	}
 	return {};
+}
+
+bool
+IsArtifactEntityType(const MlflowModel &model, const std::string &entity_type) {
+	const auto named = [&entity_type](const auto &source) { return source.entity == entity_type; };
+	return std::any_of(model.artifact_sources.begin(), model.artifact_sources.end(), named) ||
+	       std::any_of(model.tag_artifact_sources.begin(), model.tag_artifact_sources.end(), named);
 }
 
 namespace {
@@ -94,10 +109,17 @@ ArtifactPointersQuery(const std::string &schema, const std::vector<ArtifactPoint
 		query += std::string(query.empty() ? "" : " UNION ALL ") + "SELECT " + sql::Literal(pointer.table) +
 		         " AS table_name, " + sql::Literal(pointer.column) + " AS column_name, " + value + " AS value, " +
 		         sql::Literal(pointer.kind == ArtifactPointer::Kind::EntityUri ? "entity_uri" : "location") +
-		         " AS kind FROM " + sql::Qualified(schema, pointer.table) + " AS t0 WHERE " +
+		         " AS kind FROM " + sql::Qualified(schema, pointer.table) + " AS t0 WHERE (" +
 		         (pointer.kind == ArtifactPointer::Kind::Location
 		              ? NeedlesOrNotPlain(value) + " OR " + LocalOutsidePrefixes(value)
-		              : Needles(value));
+		              : Needles(value)) +
+		         ")";
+		if (!pointer.filter_column.empty()) {
+			// trace_tags: the primary key (key, request_id) leads with this column, so only the
+			// tag's own rows are read (one a trace), not every tag of every trace.
+			query += " AND " + sql::Column("t0", pointer.filter_column) + " " + Op("=") + " " +
+			         sql::Literal(pointer.filter_value);
+		}
 	}
 	return query;
 }

@@ -95,6 +95,15 @@ BuildModel() {
 		{"run", "runs", "run_uuid", "artifact_uri", "runs:/"},
 		{"logged_model", "logged_models", "model_id", "artifact_location", "models:/"},
 	};
+	// A trace's files (2.13+): MLflow's SqlAlchemyStore._get_trace_artifact_location_tag
+	// (mlflow:mlflow/store/tracking/sqlalchemy_store.py) writes the tag 'mlflow.artifactLocation'
+	// = append_to_uri_path(experiment.artifact_location, "traces", request_id, "artifacts"),
+	// i.e. <experiment location>/traces/<request_id>/artifacts. Its ids are 32 hex digits (2.x)
+	// or "tr-" and 32 hex digits (3.x): one plain segment, never '.', '..', '/' or '%'.
+	model.tag_artifact_sources = {
+		{"trace", "trace_info", "request_id", "trace_tags", "key", "value", "mlflow.artifactLocation", "experiments",
+	     "experiment_id", "artifact_location", "/traces/", "/artifacts", "^[A-Za-z0-9_-]+$", "experiment"},
+	};
 	// A registered model version keeps pointing at its files after the run is purged: by path
 	// (source, storage_location 2.8+) or by URI (runs:/<run>/..., models:/<model id>).
 	model.artifact_reference = {"model_versions", {"source", "storage_location"}, "source"};

@@ -67,6 +67,31 @@ struct ArtifactSource {
 	std::string reference_scheme;
 };
 
+// An artifact location a purged entity names only in a tag row: MLflow writes a trace's as the
+// trace_tags row 'mlflow.artifactLocation'. Anyone who can log a trace can write that row, so
+// it is queued only when it is exactly where MLflow puts it, a path derived from trusted parts:
+//   <the owner's location, trailing '/' removed> + path_before_key + <key> + path_after_key
+// with the key a single plain path segment (key_pattern) and the tag compared without its
+// trailing '/'. Any other value is not queued and is named in a NOTICE.
+struct TagArtifactSource {
+	std::string entity; // the outbox's entity_type
+	std::string table; // the purged entity: trace_info
+	std::string key_column; // its key, in the tag table under the same name: request_id
+	std::string tag_table; // trace_tags
+	std::string tag_name_column; // key
+	std::string tag_value_column; // value
+	std::string tag_name; // mlflow.artifactLocation
+	std::string owner_table; // whose location the expected one is derived from: experiments
+	std::string owner_key_column; // in both tables: experiment_id
+	std::string owner_location_column; // artifact_location
+	std::string path_before_key; // "/traces/"
+	std::string path_after_key; // "/artifacts"
+	std::string key_pattern; // POSIX regular expression a key must match to be one plain segment
+	// The owner's outbox entity_type: when the same purge queues the owner's location, the
+	// entity's (always under it) is not queued too (artifact_queue.cpp says why).
+	std::string owner_entity; // experiment
+};
+
 // Columns of a surviving table that may point at or into an artifact location: a location they
 // reference is not queued (the model version would lose its files).
 struct ArtifactReference {
@@ -100,6 +125,7 @@ struct MlflowModel {
 	std::vector<SoftLink> soft_links;
 	std::vector<BlockingEdge> blocking_edges;
 	std::vector<ArtifactSource> artifact_sources;
+	std::vector<TagArtifactSource> tag_artifact_sources;
 	ArtifactReference artifact_reference;
 	std::vector<KnownReference> known_references;
 	std::vector<DeclarableEntity> declarable_entities;

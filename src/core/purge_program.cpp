@@ -609,6 +609,35 @@ private:
 	// Before the deletes: the rows the locations come from are still there. A dry run runs the
 	// same query and only counts (its only write is the audit row).
 	void AddQueueArtifacts(const CascadePlan &plan) {
+		for (const auto &source : model_.tag_artifact_sources) {
+			std::string misplaced = MisplacedArtifactTagsQuery(source, plan, catalog_, slots_);
+			if (misplaced.empty()) {
+				continue;
+			}
+			Step &step = Add(StepKind::Notice, std::move(misplaced));
+			step.needs_targets = true;
+			step.primary = {
+				ErrorKind::Internal,
+				Message("{count} purged %1%(s) name an artifact location (%2%.%3% '%4%') other than the one MLflow "
+			            "gives them; it is not queued for deletion: {sample}",
+			            source.entity, source.tag_table, source.tag_name_column, source.tag_name),
+				Message("Only %1%.%2% + '%3%<%4%>%5%' is queued: whoever logs a %6% writes the tag, and it may "
+			            "name another entity's files.",
+			            source.owner_table, source.owner_location_column, source.path_before_key, source.key_column,
+			            source.path_after_key, source.entity),
+				"Check those locations and delete their files by hand if they are this entity's own."};
+			Step &old_outbox = Add(StepKind::Notice, UnqueueableArtifactTagsQuery(source, plan, catalog_, slots_));
+			old_outbox.needs_targets = true;
+			old_outbox.primary = {
+				ErrorKind::Internal,
+				Message("{count} %1% artifact location(s) are not queued: mlflow_purge.artifact_outbox does not take "
+			            "entity_type '%1%' yet: {sample}",
+			            source.entity),
+				"Its entity_type check was created by a version before 1.3.0. An experiment's traces lie under "
+				"the experiment's own location, which is queued.",
+				"ALTER EXTENSION mlflow_purge UPDATE; for tables made by mlflow-purge setup, run the ALTER TABLE "
+				"of docs/mlflow-purge-artifacts.md (Traces) as their owner."};
+		}
 		std::string sql = QueueArtifactsQuery(plan, catalog_, model_, slots_);
 		if (sql.empty()) {
 			return;

@@ -85,4 +85,16 @@ PurgeProgram BuildPreflightProgram(const CatalogSnapshot &catalog);
 std::string QueueArtifactsQuery(const CascadePlan &plan, const CatalogSnapshot &catalog, const MlflowModel &model,
                                 const std::vector<KeySlot> &slots);
 
+// (count, sample) of the purged entities whose location tag names anything but the location
+// MLflow itself gives them (mlflow_model.hpp TagArtifactSource): those are not queued, and a
+// Notice step names them. Empty when the source does not apply to this plan or schema.
+std::string MisplacedArtifactTagsQuery(const TagArtifactSource &source, const CascadePlan &plan,
+                                       const CatalogSnapshot &catalog, const std::vector<KeySlot> &slots);
+
+// (count, sample) of the purged entities whose location tag is where MLflow puts it, but which
+// the outbox cannot take: its entity_type check predates them (bookkeeping not yet updated).
+// Those are not queued either, and a Notice step says how to update. Empty as above.
+std::string UnqueueableArtifactTagsQuery(const TagArtifactSource &source, const CascadePlan &plan,
+                                         const CatalogSnapshot &catalog, const std::vector<KeySlot> &slots);
+
 } // namespace mlflow_purge::core

@@ -64,6 +64,91 @@ TEST(Operations, DeletedModelVersionsDoNotProtectLocations) {
 	EXPECT_EQ(keep->sql.find("logged_model"), std::string::npos);
 }
 
+PurgeRequest
+ExperimentRequest() {
+	PurgeRequest request;
+	request.operation = core::Operation::Experiment;
+	request.experiment_id = 42;
+	request.dry_run = false;
+	request.model_versions = std::string("keep");
+	return request;
+}
+
+const core::Step *
+FindNotice(const core::PurgeProgram &program, const std::string &text) {
+	for (const auto &step : program.steps) {
+		if (step.kind == StepKind::Notice && step.primary.message.find(text) != std::string::npos) {
+			return &step;
+		}
+	}
+	return nullptr;
+}
+
+// A trace's mlflow.artifactLocation tag is written by whoever logs the trace: the queue takes
+// it only where MLflow puts it, derived from the experiment's location and a key that is one
+// plain segment, and the rest is named in a NOTICE (sql/trace_artifacts.sql runs both).
+TEST(Operations, TraceLocationsAreQueuedOnlyWhereMlflowPutsThem) {
+	for (const char *version : {"2.22.1", "3.11.2.dev0"}) {
+		auto catalog = test::LoadFixtureCatalog(version);
+		auto program = core::BuildPurgeProgram(ExperimentRequest(), catalog);
+		const core::Step *queue = FindStep(program, StepKind::QueueArtifacts);
+		ASSERT_TRUE(queue) << version;
+		for (const char *part :
+		     {"'trace' AS entity_type", "\"trace_tags\" AS tg",
+		      "tg.\"key\" OPERATOR(pg_catalog.=) 'mlflow.artifactLocation'",
+		      "pg_catalog.rtrim(CAST(tx.\"artifact_location\" AS pg_catalog.text), '/')", "'/traces/'", "'/artifacts'",
+		      "OPERATOR(pg_catalog.~) '^[A-Za-z0-9_-]+$'", "'artifact_outbox_entity_type_check'", "'''trace'''",
+		      // not again under its experiment's location queued by the same purge
+		      "EXISTS (SELECT 1 FROM queued AS o WHERE o.entity_type OPERATOR(pg_catalog.=) 'experiment'"}) {
+			EXPECT_NE(queue->sql.find(part), std::string::npos) << version << ": " << part << " in " << queue->sql;
+		}
+		const core::Step *misplaced = FindNotice(program, "other than the one MLflow gives them");
+		ASSERT_TRUE(misplaced) << version;
+		EXPECT_NE(misplaced->sql.find("AND NOT COALESCE("), std::string::npos);
+		EXPECT_NE(misplaced->sql.find("pg_catalog.quote_nullable"), std::string::npos);
+		EXPECT_TRUE(misplaced->needs_targets);
+		EXPECT_TRUE(FindNotice(program, "does not take entity_type 'trace' yet")) << version;
+		// both notices before the queue, the queue before the deletes
+		EXPECT_LT(misplaced, queue);
+		EXPECT_LT(queue, FindStep(program, StepKind::Delete));
+	}
+}
+
+TEST(Operations, NoTraceLocationsWithoutTracesInThePlanOrWithoutTraceTags) {
+	// a run purge never purges traces (they belong to experiments)
+	PurgeRequest run;
+	run.operation = core::Operation::Run;
+	run.run_id = std::string("abc");
+	run.dry_run = false;
+	run.model_versions = std::string("keep");
+	auto catalog = test::LoadFixtureCatalog("3.11.2.dev0");
+	auto run_program = core::BuildPurgeProgram(run, catalog);
+	EXPECT_EQ(FindStep(run_program, StepKind::QueueArtifacts)->sql.find("'trace'"), std::string::npos);
+	EXPECT_FALSE(FindNotice(run_program, "MLflow gives them"));
+	// 2.9.2 has no traces
+	auto old_program = core::BuildPurgeProgram(ExperimentRequest(), test::LoadFixtureCatalog("2.9.2"));
+	EXPECT_EQ(FindStep(old_program, StepKind::QueueArtifacts)->sql.find("'trace'"), std::string::npos);
+	EXPECT_FALSE(FindNotice(old_program, "MLflow gives them"));
+	// a schema with trace_info but without trace_tags (not MLflow's, but possible): nothing to read
+	std::vector<core::Table> tables;
+	for (auto &table : catalog.tables) {
+		if (table.name != "trace_tags") {
+			tables.push_back(table);
+		}
+	}
+	catalog.tables = tables;
+	std::vector<core::ForeignKey> foreign_keys;
+	for (auto &key : catalog.foreign_keys) {
+		if (key.child_table != "trace_tags") {
+			foreign_keys.push_back(key);
+		}
+	}
+	catalog.foreign_keys = foreign_keys;
+	auto untagged = core::BuildPurgeProgram(ExperimentRequest(), catalog);
+	EXPECT_EQ(FindStep(untagged, StepKind::QueueArtifacts)->sql.find("'trace'"), std::string::npos);
+	EXPECT_FALSE(FindNotice(untagged, "MLflow gives them"));
+}
+
 TEST(Operations, PreflightReportsUnindexedForeignKeysWithTheFix) {
 	auto catalog = test::LoadFixtureCatalog("3.11.2.dev0");
 	auto program = core::BuildPreflightProgram(catalog);

@@ -383,16 +383,19 @@ Outbox::CandidatePointers(const std::string &schema, const std::vector<std::stri
 			}
 		}
 		for (const auto &pointer : core::ArtifactPointers(model)) {
-			if (not_text.count({pointer.table, pointer.column})) {
-				throw DatabaseError(
-					"\"" + schema + "\"." + pointer.table + "." + pointer.column +
-					" is not a text column: the re-check reads only text (a cast of another type could run "
-					"code). Cannot check what still uses the location");
+			for (const auto *column : {&pointer.column, &pointer.filter_column}) {
+				if (!column->empty() && not_text.count({pointer.table, *column})) {
+					throw DatabaseError(
+						"\"" + schema + "\"." + pointer.table + "." + *column +
+						" is not a text column: the re-check reads only text (a cast of another type could run "
+						"code). Cannot check what still uses the location");
+				}
 			}
 		}
 		std::vector<core::ArtifactPointer> usable;
 		for (const auto &pointer : core::ArtifactPointers(model)) {
-			if (present.count({pointer.table, pointer.column})) {
+			if (present.count({pointer.table, pointer.column}) &&
+			    (pointer.filter_column.empty() || present.count({pointer.table, pointer.filter_column}))) {
 				usable.push_back(pointer);
 			}
 		}

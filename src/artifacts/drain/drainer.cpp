@@ -175,7 +175,12 @@ Drainer::Process(const std::vector<OutboxRow> &batch, Report &report, const std:
 		const Location location = ParseLocation(row.location);
 		ArtifactStore *store = StoreFor(location.kind);
 		std::string error;
-		if (!location.refusal.empty()) {
+		if (!core::IsArtifactEntityType(core::MlflowModel::Get(), row.entity_type)) {
+			// Only the model's own entity types are queued by a purge; anything else did not come
+			// from one (or from a newer one this drainer cannot re-check): never deleted.
+			refuse("unknown entity type '" + row.entity_type +
+			       "': this drainer deletes only locations of the entities MLflow's model queues");
+		} else if (!location.refusal.empty()) {
 			refuse(location.refusal);
 		} else if (!store) {
 			refuse("no store handles this location");

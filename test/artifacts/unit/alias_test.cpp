@@ -99,7 +99,7 @@ TEST(Aliases, MlflowArtifactsPathsToo) {
 
 TEST(Aliases, TheQueryReadsEveryRowThatIsNotInPlainForm) {
 	const std::vector<core::ArtifactPointer> pointers = {
-		{"runs", "artifact_uri", core::ArtifactPointer::Kind::Location}};
+		{"runs", "artifact_uri", core::ArtifactPointer::Kind::Location, "", ""}};
 	const std::string sql = core::ArtifactPointersQuery("public", pointers);
 	// needles ($1) and rows not in plain form in one LIKE ANY, and local rows outside the roots ($2)
 	EXPECT_NE(sql.find("CAST($1 AS pg_catalog.text[])"), std::string::npos);
@@ -107,4 +107,15 @@ TEST(Aliases, TheQueryReadsEveryRowThatIsNotInPlainForm) {
 	EXPECT_NE(sql.find("OPERATOR(pg_catalog.~~) ANY"), std::string::npos);
 	EXPECT_NE(sql.find("E'%\\\\%%', '%/.%', '//%', '/%//%', '%//%//%'"), std::string::npos);
 	EXPECT_NE(sql.find("OPERATOR(pg_catalog.^@) ANY"), std::string::npos);
+}
+
+// A surviving trace's tag that reaches a purged trace's directory by another spelling keeps it.
+TEST(Aliases, TraceTagsByAnotherSpellingKeepIt) {
+	const QueuedEntity trace {"trace", "tr-9", ""};
+	const auto l = ParseLocation("s3://b/1/traces/tr-9/artifacts");
+	for (const char *live : {"s3://b/1/traces/tr-8/artifacts/../../tr-9/artifacts", "s3a://b/1//traces/tr-9/artifacts/",
+	                         "s3://b/1/traces/tr-9/./artifacts/traces.json"}) {
+		EXPECT_TRUE(StillReferenced(l, trace, {{"trace_tags", "value", live, false}})) << live;
+	}
+	EXPECT_FALSE(StillReferenced(l, trace, {{"trace_tags", "value", "s3://b/1/traces/tr-9x/artifacts", false}}));
 }

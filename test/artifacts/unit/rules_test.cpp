@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 using namespace mlflow_purge::artifacts;
 namespace core = mlflow_purge::core;
 
@@ -85,10 +87,54 @@ TEST(ArtifactPointers, ComeFromTheCoreModel) {
 	EXPECT_EQ(core::ArtifactReferenceScheme(core::MlflowModel::Get(), "experiment"), "");
 }
 
+// A surviving trace keeps what its mlflow.artifactLocation tag names, whatever it says: a
+// hostile tag can only keep files. Other tags of the same table are not pointers.
+TEST(ArtifactPointers, TraceTagsPointOnlyThroughTheLocationTag) {
+	const auto pointers = core::ArtifactPointers(core::MlflowModel::Get());
+	const auto trace = std::find_if(pointers.begin(), pointers.end(),
+	                                [](const core::ArtifactPointer &p) { return p.table == "trace_tags"; });
+	ASSERT_NE(trace, pointers.end());
+	EXPECT_EQ(trace->column, "value");
+	EXPECT_EQ(trace->kind, core::ArtifactPointer::Kind::Location);
+	EXPECT_EQ(trace->filter_column, "key");
+	EXPECT_EQ(trace->filter_value, "mlflow.artifactLocation");
+	const std::string sql = core::ArtifactPointersQuery("public", {*trace});
+	// the filter is outside the OR of needles and not-plain rows: it holds for every row read
+	EXPECT_NE(sql.find(") AND t0.\"key\" OPERATOR(pg_catalog.=) 'mlflow.artifactLocation'"), std::string::npos) << sql;
+	EXPECT_EQ(core::ArtifactReferenceScheme(core::MlflowModel::Get(), "trace"), "");
+}
+
+TEST(ArtifactPointers, OnlyTheModelsEntityTypesAreDrained) {
+	const auto &model = core::MlflowModel::Get();
+	for (const char *known : {"experiment", "run", "logged_model", "trace"}) {
+		EXPECT_TRUE(core::IsArtifactEntityType(model, known)) << known;
+	}
+	for (const char *unknown : {"", "dataset", "TRACE", "trace "}) {
+		EXPECT_FALSE(core::IsArtifactEntityType(model, unknown)) << unknown;
+	}
+}
+
+TEST(StillReferenced, ASurvivingTracesTagKeepsWhatItNames) {
+	const QueuedEntity purged_trace {"trace", "tr-9", ""};
+	const auto l = ParseLocation("s3://b/1/traces/tr-9/artifacts");
+	// the purged trace's own location, named by a surviving trace (hostile or not): kept
+	const auto reason = StillReferenced(l, purged_trace,
+	                                    {{"trace_tags", "value", "s3://b/1/traces/tr-9/artifacts/x.json", false}});
+	ASSERT_TRUE(reason);
+	EXPECT_EQ(*reason, "trace_tags.value = s3://b/1/traces/tr-9/artifacts/x.json");
+	// a sibling trace of the live experiment, and the experiment above it, do not keep it
+	EXPECT_FALSE(StillReferenced(l, purged_trace,
+	                             {{"trace_tags", "value", "s3://b/1/traces/tr-90/artifacts", false},
+	                              {"experiments", "artifact_location", "s3://b/1", false}}));
+	// a surviving trace whose tag points into a purged run's directory keeps the run's files
+	EXPECT_TRUE(StillReferenced(ParseLocation("s3://b/1/r1/artifacts"), QueuedRun("r1"),
+	                            {{"trace_tags", "value", "s3://b/1/r1/artifacts/model", false}}));
+}
+
 TEST(ArtifactPointers, QueryQuotesEverythingAndTakesNeedlesAsAParameter) {
 	const std::vector<core::ArtifactPointer> pointers = {
-		{"runs", "artifact_uri", core::ArtifactPointer::Kind::Location},
-		{"model_versions", "source", core::ArtifactPointer::Kind::EntityUri}};
+		{"runs", "artifact_uri", core::ArtifactPointer::Kind::Location, "", ""},
+		{"model_versions", "source", core::ArtifactPointer::Kind::EntityUri, "", ""}};
 	const std::string sql = core::ArtifactPointersQuery("ml\"flow", pointers);
 	EXPECT_NE(sql.find("\"ml\"\"flow\".\"runs\""), std::string::npos);
 	EXPECT_NE(sql.find("CAST($1 AS pg_catalog.text[])"), std::string::npos);

@@ -250,6 +250,25 @@ REVOKE ALL ON PROCEDURE @extschema@.mlflow_purge_deleted_in_batches(interval, in
 
 COMMENT ON PROCEDURE @extschema@.mlflow_purge_deleted_in_batches(interval, integer, interval, bigint, interval, interval, text) IS
   'Purge the soft-deleted backlog in committed batches of mlflow_purge_deleted(max_runs => batch_runs), with a time budget, a replica-lag throttle and a pause';
+-- ==== trace retention (issue 18) ====
+-- Deletes the traces of live experiments older than older_than, with everything they own, in one
+-- transaction (docs/traces.md). older_than has no default: retention without an age is a mass
+-- delete, and an explicit NULL is an error.
+CREATE FUNCTION @extschema@.mlflow_purge_traces(
+    older_than interval,
+    experiment_id integer DEFAULT NULL,
+    max_traces integer DEFAULT NULL,
+    dry_run boolean DEFAULT false)
+RETURNS TABLE(table_name text, rows_deleted bigint)
+AS 'MODULE_PATHNAME', 'mlflow_purge_traces'
+LANGUAGE C VOLATILE CALLED ON NULL INPUT PARALLEL UNSAFE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp;
+
+-- Purging deletes data: nobody may call it until the DBA grants it.
+REVOKE ALL ON FUNCTION @extschema@.mlflow_purge_traces(interval, integer, integer, boolean) FROM PUBLIC;
+
+COMMENT ON FUNCTION @extschema@.mlflow_purge_traces(interval, integer, integer, boolean) IS
+  'Permanently delete the traces of live MLflow experiments older than an interval (in one experiment or all, oldest first, at most max_traces) with everything they own, in one transaction';
 -- ==== batched trace retention (issue 18) ====
 -- Each batch is one mlflow_purge_traces(older_than, experiment_id, max_traces => batch_traces)
 -- followed by a COMMIT, every batch cutting at the same instant: now() of the CALL minus

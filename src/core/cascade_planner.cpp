@@ -119,6 +119,25 @@ DeletionOrder(const std::map<std::string, PurgedTable> &tables) {
 	return order;
 }
 
+// A table the purge needs that this schema does not have: an error naming it, before anything runs.
+[[noreturn]] void
+MissingTable(const CatalogSnapshot &catalog, const RootTable &root, bool traces) {
+	if (traces) {
+		throw PurgeError(
+			ErrorKind::UndefinedTable,
+			Message("MLflow table \"%1%\" does not exist in schema \"%2%\"", root.table, catalog.schema),
+			Message("Trace retention needs MLflow's trace tables, which arrived with MLflow 2.13; schema \"%1%\" "
+		            "has none.",
+		            catalog.schema),
+			"Upgrade the schema with `mlflow db upgrade` first, or set mlflow_purge.schema to the schema that holds "
+			"the MLflow tracking tables.");
+	}
+	throw PurgeError(ErrorKind::UndefinedTable,
+	                 Message("MLflow table \"%1%\" does not exist in schema \"%2%\"", root.table, catalog.schema),
+	                 Message("The purge reads MLflow's tables from schema \"%1%\".", catalog.schema),
+	                 "Set mlflow_purge.schema to the schema that holds the MLflow tracking tables.");
+}
+
 } // namespace
 
 const PurgedTable *
@@ -136,24 +155,40 @@ CascadePlanner::CascadePlanner(const CatalogSnapshot &catalog, const MlflowModel
 }
 
 CascadePlan
-CascadePlanner::Plan(bool include_experiments, ModelVersionPolicy policy) const {
-	std::vector<const RootTable *> roots = {&model_.runs};
-	if (include_experiments) {
-		roots.push_back(&model_.experiments);
+CascadePlanner::Plan(PurgeRoots which, ModelVersionPolicy policy) const {
+	std::vector<const RootTable *> roots;
+	switch (which) {
+	case PurgeRoots::Runs:
+		roots = {&model_.runs};
+		break;
+	case PurgeRoots::ExperimentsAndRuns:
+		roots = {&model_.runs, &model_.experiments};
+		break;
+	case PurgeRoots::Traces:
+		roots = {&model_.traces};
+		break;
 	}
 	for (const RootTable *root : {&model_.experiments, &model_.runs}) {
 		if (!catalog_.FindTable(root->table)) {
-			throw PurgeError(
-				ErrorKind::UndefinedTable,
-				Message("MLflow table \"%1%\" does not exist in schema \"%2%\"", root->table, catalog_.schema),
-				Message("The purge reads MLflow's tables from schema \"%1%\".", catalog_.schema),
-				"Set mlflow_purge.schema to the schema that holds the MLflow tracking tables.");
+			MissingTable(catalog_, *root, false);
 		}
+	}
+	if (which == PurgeRoots::Traces && !catalog_.FindTable(model_.traces.table)) {
+		MissingTable(catalog_, model_.traces, true);
 	}
 
 	auto is_root = [&](const std::string &table) {
-		return table == model_.experiments.table || table == model_.runs.table;
+		return std::any_of(roots.begin(), roots.end(), [&](const RootTable *r) { return r->table == table; });
 	};
+	// Experiments and runs are only ever purged as targets of their own, locked and re-checked:
+	// a link that would reach one from elsewhere (a trace purge, a DBA's foreign key from
+	// experiments to runs) is refused instead, naming the rows, never followed.
+	auto is_guarded_root = [&](const std::string &table) {
+		return (table == model_.experiments.table || table == model_.runs.table) && !is_root(table);
+	};
+	const std::string guarded_reason = which == PurgeRoots::Traces
+	                                       ? "trace retention never deletes experiments or runs"
+	                                       : "experiments and runs are purged only as targets of their own";
 
 	// The model's soft links, then the DBA's declared ones (refused here if invalid): both are
 	// followed the same way, in the same statements.
@@ -225,6 +260,11 @@ CascadePlanner::Plan(bool include_experiments, ModelVersionPolicy policy) const 
 				plan.blocking_edges.push_back(std::move(edge));
 				continue;
 			}
+			if (is_guarded_root(fk.child_table)) {
+				edge.blocking_reason = guarded_reason;
+				plan.blocking_edges.push_back(std::move(edge));
+				continue;
+			}
 			if (is_root(fk.child_table) && is_root(parent)) {
 				// Runs of a purged experiment are targets themselves, locked and bound as $2:
 				// the link only orders the deletes.
@@ -242,6 +282,11 @@ CascadePlanner::Plan(bool include_experiments, ModelVersionPolicy policy) const 
 			edge = with_child_key(std::move(edge));
 			if (link.declared) {
 				edge.name += " (declared in mlflow_purge.declared_links)";
+			}
+			if (is_guarded_root(link.child_table) && link.role == SoftLink::Role::Owned) {
+				edge.blocking_reason = guarded_reason;
+				plan.blocking_edges.push_back(std::move(edge));
+				continue;
 			}
 			if (link.role == SoftLink::Role::ReferenceReported) {
 				plan.reported_links.push_back(std::move(edge));

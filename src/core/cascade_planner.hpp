@@ -14,6 +14,11 @@ namespace mlflow_purge::core {
 
 enum class ModelVersionPolicy { Keep, Delete, Error };
 
+// Where a purge starts. Runs: soft-deleted runs; ExperimentsAndRuns: soft-deleted experiments
+// with their runs; Traces: traces chosen by age (mlflow_purge_traces), which never reaches an
+// experiment or a run.
+enum class PurgeRoots { Runs, ExperimentsAndRuns, Traces };
+
 // One link from a child table to a parent table: a foreign key read from the catalog or a
 // soft link from the model. `columns` pairs child and parent columns.
 struct CascadeEdge {
@@ -36,7 +41,7 @@ struct CascadeEdge {
 struct PurgedTable {
 	std::string name;
 	std::vector<std::string> primary_key;
-	const RootTable *root = nullptr; // experiments and runs: targets bound from parameters
+	const RootTable *root = nullptr; // experiments, runs, traces: targets bound from parameters
 	std::vector<CascadeEdge> incoming; // a row goes when any of these links points at a purged row
 	std::vector<std::string> delete_before; // parents to delete after this table without selecting through them
 };
@@ -56,8 +61,11 @@ class CascadePlanner {
 public:
 	CascadePlanner(const CatalogSnapshot &catalog, const MlflowModel &model);
 
+	CascadePlan Plan(PurgeRoots roots, ModelVersionPolicy policy) const;
 	// include_experiments: the purge targets experiments (and their runs), not runs alone.
-	CascadePlan Plan(bool include_experiments, ModelVersionPolicy policy) const;
+	CascadePlan Plan(bool include_experiments, ModelVersionPolicy policy) const {
+		return Plan(include_experiments ? PurgeRoots::ExperimentsAndRuns : PurgeRoots::Runs, policy);
+	}
 
 private:
 	const CatalogSnapshot &catalog_;

@@ -86,6 +86,9 @@ ToRequest(const MpRequest &in) {
 	case MP_OP_DELETED:
 		out.operation = Operation::Deleted;
 		break;
+	case MP_OP_TRACES:
+		out.operation = Operation::Traces;
+		break;
 	default:
 		throw PurgeError(ErrorKind::Internal, Message("unknown operation %1%", in.operation));
 	}
@@ -104,6 +107,9 @@ ToRequest(const MpRequest &in) {
 	out.older_than_given = in.older_than_given != 0;
 	if (in.has_max_runs) {
 		out.max_runs = in.max_runs;
+	}
+	if (in.has_max_traces) {
+		out.max_traces = in.max_traces;
 	}
 	out.dry_run = in.has_dry_run ? std::optional<bool>(in.dry_run != 0) : std::nullopt;
 	out.model_versions = in.model_versions ? std::optional<std::string>(in.model_versions) : std::nullopt;

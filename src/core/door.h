@@ -96,7 +96,13 @@ typedef struct MpCatalog {
 	const MpDeclaredLink *declared_links;
 } MpCatalog;
 
-typedef enum MpOperation { MP_OP_EXPERIMENT, MP_OP_EXPERIMENT_BY_NAME, MP_OP_RUN, MP_OP_DELETED } MpOperation;
+typedef enum MpOperation {
+	MP_OP_EXPERIMENT,
+	MP_OP_EXPERIMENT_BY_NAME,
+	MP_OP_RUN,
+	MP_OP_DELETED,
+	MP_OP_TRACES /* trace retention: older_than, experiment_id (or all), max_traces */
+} MpOperation;
 
 /* A NULL pointer or a zero has_* flag is an SQL NULL argument. */
 typedef struct MpRequest {
@@ -111,7 +117,9 @@ typedef struct MpRequest {
 	int64_t max_runs;
 	int has_dry_run;
 	int dry_run;
-	const char *model_versions;
+	const char *model_versions; /* not read for MP_OP_TRACES */
+	int has_max_traces;
+	int64_t max_traces;
 } MpRequest;
 
 typedef enum MpStepKind {
@@ -130,8 +138,9 @@ typedef enum MpStepKind {
 } MpStepKind;
 
 /* Every statement of a program is executed with MpProgram.nparams parameters: $1 int4[]
- * (experiment ids), $2 text[] (run ids), $3 text, $4 text, $5 interval, $6 int4, then key
- * slots $7..$nparams, all text[] (NULL until their SELECT_KEYS step runs). */
+ * (experiment ids), $2 text[] (run ids; trace ids in MP_OP_TRACES), $3 text, $4 text,
+ * $5 interval, $6 int4 (max_runs; max_traces), then key slots $7..$nparams, all text[] (NULL
+ * until their SELECT_KEYS step runs). */
 #define MP_MAX_PARAMS 32
 
 /* Texts are offsets into MpProgram.text; offset 0 is the empty string. */
@@ -308,7 +317,8 @@ const char *mp_schema_name_problem(const char *name) MP_NOEXCEPT;
 
 /*
  * A purge function's SQL signature as its audit row records it: the function's name and its
- * arguments' names in order (the last two are always dry_run and model_versions). Static data.
+ * arguments' names in order (dry_run among them; model_versions, where the function has it,
+ * right after dry_run). Static data.
  */
 typedef struct MpSignature {
 	const char *function;

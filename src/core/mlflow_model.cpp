@@ -39,6 +39,7 @@ BuildModel() {
 	MlflowModel model;
 	model.experiments = {"experiments", "experiment_id", TargetSlot::Experiments};
 	model.runs = {"runs", "run_uuid", TargetSlot::Runs};
+	model.traces = {"trace_info", "request_id", TargetSlot::Traces};
 
 	auto &links = model.soft_links;
 	// inputs (2.4+) link datasets to runs and runs to logged models (3.0+) with no foreign key.

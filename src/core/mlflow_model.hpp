@@ -11,8 +11,9 @@
 
 namespace mlflow_purge::core {
 
-// Which target array a root's key is bound from: $1 experiment ids, $2 run ids.
-enum class TargetSlot { Experiments = 1, Runs = 2 };
+// Which target array a root's key is bound from: $1 experiment ids, $2 run ids. A trace purge
+// has no run targets: the trace ids it purges travel in the text[] slot $2 (mlflow_purge_traces).
+enum class TargetSlot { Experiments = 1, Runs = 2, Traces = 2 };
 
 struct RootTable {
 	std::string table;
@@ -93,6 +94,9 @@ struct KnownReference {
 struct MlflowModel {
 	RootTable experiments;
 	RootTable runs;
+	// The root of a trace retention purge (mlflow_purge_traces): a trace and what it owns,
+	// nothing above it.
+	RootTable traces;
 	std::vector<SoftLink> soft_links;
 	std::vector<BlockingEdge> blocking_edges;
 	std::vector<ArtifactSource> artifact_sources;
@@ -116,6 +120,8 @@ struct MlflowModel {
 	std::string experiment_deleted_time_column = "last_update_time";
 	std::string run_deleted_time_column = "deleted_time";
 	std::string default_workspace = "default";
+	std::string trace_time_column = "timestamp_ms"; // ms since the epoch, when the trace started
+	std::string trace_experiment_column = "experiment_id";
 	int default_experiment_id = 0;
 
 	static const MlflowModel &Get();

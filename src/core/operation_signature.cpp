@@ -10,6 +10,7 @@ const char *const kExperiment[] = {"experiment_id", "dry_run", "model_versions"}
 const char *const kExperimentByName[] = {"name", "workspace", "dry_run", "model_versions"};
 const char *const kRun[] = {"run_id", "dry_run", "model_versions"};
 const char *const kDeleted[] = {"older_than", "max_runs", "dry_run", "model_versions"};
+const char *const kTraces[] = {"older_than", "experiment_id", "max_traces", "dry_run"};
 
 template <int N>
 MpSignature
@@ -30,6 +31,8 @@ mp_operation_signature(MpOperation operation) noexcept {
 		return Signature(OperationFunctionName(Operation::ExperimentByName), kExperimentByName);
 	case MP_OP_RUN:
 		return Signature(OperationFunctionName(Operation::Run), kRun);
+	case MP_OP_TRACES:
+		return Signature(OperationFunctionName(Operation::Traces), kTraces);
 	case MP_OP_DELETED:
 		break;
 	}

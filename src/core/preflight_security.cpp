@@ -37,7 +37,8 @@ Owner(const std::string &role_oid) {
 std::string
 EntryPointNames() {
 	std::vector<std::string> names;
-	for (Operation op : {Operation::Experiment, Operation::ExperimentByName, Operation::Run, Operation::Deleted}) {
+	for (Operation op :
+	     {Operation::Experiment, Operation::ExperimentByName, Operation::Run, Operation::Deleted, Operation::Traces}) {
 		names.push_back(OperationFunctionName(op));
 	}
 	names.push_back("mlflow_purge_check");

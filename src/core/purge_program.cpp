@@ -24,9 +24,15 @@ public:
 		  runs_(sql::Qualified(catalog.schema, model_.runs.table)) {}
 
 	PurgeProgram Build() {
-		const bool with_experiments = request_.operation != Operation::Run;
-		const ModelVersionPolicy policy = ParseModelVersionPolicy(*request_.model_versions);
-		const CascadePlan plan = CascadePlanner(catalog_, model_).Plan(with_experiments, policy);
+		const bool traces = request_.operation == Operation::Traces;
+		const bool with_experiments = request_.operation != Operation::Run && !traces;
+		// A trace purge never reaches a run, so it has no model versions to decide about.
+		const ModelVersionPolicy policy = traces ? ModelVersionPolicy::Keep
+		                                         : ParseModelVersionPolicy(*request_.model_versions);
+		const PurgeRoots roots = traces             ? PurgeRoots::Traces
+		                         : with_experiments ? PurgeRoots::ExperimentsAndRuns
+		                                            : PurgeRoots::Runs;
+		const CascadePlan plan = CascadePlanner(catalog_, model_).Plan(roots, policy);
 
 		program_.schema = catalog_.schema;
 		program_.dry_run = *request_.dry_run;
@@ -62,6 +68,16 @@ public:
 			AddLockRunsOfExperiments(/*append=*/true);
 			AddLockSingleRuns();
 			AddSkippedNotice();
+			break;
+		case Operation::Traces:
+			AddTraceOlderThanCheck();
+			if (request_.experiment_id) {
+				AddResolveLiveExperiment();
+			}
+			AddSelectTraces();
+			AddKeepTraceCandidates();
+			AddLockTraces();
+			AddSkippedTracesNotice();
 			break;
 		}
 		AddSelectKeys(plan);
@@ -335,6 +351,118 @@ private:
 		Add(StepKind::SelectTargets, std::move(sql));
 	}
 
+	// ---- mlflow_purge_traces: traces of live experiments, chosen by age (docs/traces.md) ----
+
+	const std::string &TraceKey() const { return model_.traces.key_column; }
+	std::string IsActive(const std::string &alias) const {
+		return "COALESCE(" + Lifecycle(alias) + " " + Op("=") + " " + sql::Literal(model_.active_stage) + ", false)";
+	}
+
+	void AddTraceOlderThanCheck() {
+		Step &step = Add(StepKind::Assert,
+		                 "SELECT " + Ref(Param::OlderThan) + " " + Op("<") + " CAST('0' AS pg_catalog.interval)");
+		step.primary = {ErrorKind::InvalidParameter, "older_than must not be negative",
+		                "older_than keeps the traces younger than that interval.",
+		                "Pass a positive interval such as '30 days'."};
+	}
+
+	// The one experiment named: it must exist and be live. A soft-deleted experiment's traces go
+	// with the experiment (mlflow_purge_experiment), not by age. Its id, bound as $1, is kept in a
+	// key slot for the selection and the re-check, since the selection empties $1.
+	void AddResolveLiveExperiment() {
+		const long long id = *request_.experiment_id;
+		Step &resolve = Add(StepKind::Resolve, "SELECT " + Column("e", ExperimentKey()) + ", " + IsActive("e") +
+		                                           " FROM " + experiments_ + " AS e WHERE " +
+		                                           Column("e", ExperimentKey()) + " " + Op("=") + " ANY (" +
+		                                           Ref(Param::ExperimentIds) + ")");
+		resolve.slot = TargetSlot::Experiments;
+		resolve.primary = {ErrorKind::NotFound, Message("experiment %1% does not exist", id),
+		                   Message("No row of %1% has %2% = %3%.", experiments_, ExperimentKey(), id),
+		                   "List experiments with: SELECT experiment_id, name, lifecycle_stage FROM experiments;"};
+		resolve.ambiguous = {ErrorKind::Internal, Message("experiment %1% matches several rows", id), "", ""};
+		resolve.not_deleted = {
+			ErrorKind::NotDeleted, Message("experiment %1% is not active", id),
+			Message("Its %1% is not '%2%': trace retention keeps the traces of live experiments bounded; the "
+		            "traces of a soft-deleted experiment go with the experiment.",
+		            model_.lifecycle_column, model_.active_stage),
+			Message("Purge the experiment with all its traces: SELECT * FROM mlflow_purge_experiment(experiment_id => "
+		            "%1%);",
+		            id)};
+		experiment_filter_ = ++program_.parameter_count;
+		Step &keep = Add(StepKind::SelectKeys, "SELECT CAST(" + Ref(Param::ExperimentIds) + " AS pg_catalog.text[])");
+		keep.key_param = experiment_filter_;
+	}
+
+	// The conditions a trace must meet to go, on trace_info aliased `t`: older than the cutoff,
+	// in the experiment asked for (if any), and that experiment live. Checked at selection and
+	// again under the row lock.
+	std::string TraceQualifies() const {
+		std::string sql = Column("t", model_.trace_time_column) + " " + Op("<=") + " " + Cutoff();
+		if (experiment_filter_ != 0) {
+			sql += " AND " + Column("t", model_.trace_experiment_column) + " " + Op("=") + " ANY (CAST(" +
+			       Ref(experiment_filter_) + " AS pg_catalog.int4[]))";
+		}
+		return sql + " AND EXISTS (SELECT 1 FROM " + experiments_ + " AS e WHERE " + Column("e", ExperimentKey()) +
+		       " " + Op("=") + " " + Column("t", model_.trace_experiment_column) + " AND " + IsActive("e") + ")";
+	}
+
+	std::string TraceIdText(const std::string &alias) const {
+		return "CAST(" + Column(alias, TraceKey()) + " AS pg_catalog.text)";
+	}
+
+	// Oldest first, at most max_traces (LIMIT NULL is no limit). $1 comes back empty: a trace
+	// purge has no experiment targets.
+	void AddSelectTraces() {
+		const std::string traces = sql::Qualified(catalog_.schema, model_.traces.table);
+		Add(StepKind::SelectTargets,
+		    "SELECT CAST('{}' AS pg_catalog.int4[]), COALESCE(pg_catalog.array_agg(c.id ORDER BY c.at, c.id), "
+		    "CAST('{}' AS pg_catalog.text[])) FROM (SELECT " +
+		        TraceIdText("t") + " AS id, " + Column("t", model_.trace_time_column) + " AS at FROM " + traces +
+		        " AS t WHERE " + TraceQualifies() + " ORDER BY " + Column("t", model_.trace_time_column) + ", " +
+		        Column("t", TraceKey()) + " LIMIT " + Ref(Param::MaxTraces) + ") AS c");
+	}
+
+	void AddKeepTraceCandidates() {
+		if (program_.dry_run) {
+			return; // a dry run locks nothing, so it skips nothing
+		}
+		candidate_traces_ = ++program_.parameter_count;
+		Step &step = Add(StepKind::SelectKeys, "SELECT CAST(" + Ref(Param::TraceIds) + " AS pg_catalog.text[])");
+		step.key_param = candidate_traces_;
+	}
+
+	// A scheduled job must not wait for an MLflow client holding a trace: SKIP LOCKED, and the
+	// conditions re-checked on the locked row. Only trace_info rows are locked (never the live
+	// experiment's row, which MLflow's own writes need).
+	void AddLockTraces() {
+		const std::string traces = sql::Qualified(catalog_.schema, model_.traces.table);
+		Step &step = Add(StepKind::Lock, "SELECT " + TraceIdText("t") + " FROM " + traces + " AS t WHERE " +
+		                                     Column("t", TraceKey()) + " " + Op("=") + " ANY (" + Ref(Param::TraceIds) +
+		                                     ") AND " + TraceQualifies() + " ORDER BY 1" +
+		                                     (program_.dry_run ? "" : " FOR UPDATE OF t SKIP LOCKED"));
+		step.slot = TargetSlot::Traces;
+		step.locked_table = model_.traces.table;
+	}
+
+	void AddSkippedTracesNotice() {
+		if (candidate_traces_ == 0) {
+			return;
+		}
+		const std::string traces = sql::Qualified(catalog_.schema, model_.traces.table);
+		const std::string hit = "SELECT " + TraceIdText("t") + " AS label FROM " + traces + " AS t WHERE " +
+		                        Column("t", TraceKey()) + " " + Op("=") + " ANY (" + sql::Ref(candidate_traces_) +
+		                        ") AND NOT COALESCE(" + Column("t", TraceKey()) + " " + Op("=") + " ANY (" +
+		                        Ref(Param::TraceIds) + "), false) AND " + TraceQualifies();
+		Step &step = Add(StepKind::Skipped, CountAndSample(hit));
+		step.primary = {ErrorKind::Internal,
+		                "{count} trace(s) were skipped because another session holds them; the next call retries "
+		                "them: {sample}",
+		                "A transaction that has not ended holds a lock on these trace rows (an MLflow client "
+		                "updating the trace, a concurrent purge); a scheduled purge does not wait for it.",
+		                "If the same traces are skipped on every call, look for sessions 'idle in transaction' in "
+		                "pg_stat_activity."};
+	}
+
 	// How a parent column's keys travel in a text[] key slot: "" for a textual column, the type
 	// to cast them back to for an integer one, nullopt for any other type (no slot: the
 	// statements select through the parent instead).
@@ -509,6 +637,8 @@ private:
 	std::vector<KeySlot> slots_; // filled by AddSelectKeys, used by every later statement
 	int candidate_experiments_ = 0; // AddKeepCandidates: the parameters holding the candidates
 	int candidate_runs_ = 0;
+	int candidate_traces_ = 0; // AddKeepTraceCandidates
+	int experiment_filter_ = 0; // AddResolveLiveExperiment: the one experiment of a trace purge
 };
 
 } // namespace

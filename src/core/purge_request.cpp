@@ -57,6 +57,31 @@ RequireColumn(const CatalogSnapshot &catalog, const std::string &table, const st
 	}
 }
 
+// mlflow_purge_traces works on live experiments, so every argument that widens it is required
+// or bounded: no age is an error, never "every trace".
+void
+ValidateTraceRequest(const PurgeRequest &request, const CatalogSnapshot &catalog) {
+	const MlflowModel &model = MlflowModel::Get();
+	const char *function = OperationFunctionName(Operation::Traces);
+	if (!request.older_than_given) {
+		throw PurgeError(ErrorKind::NullValue, "older_than must not be NULL",
+		                 Message("%1%() was called with older_than => NULL.", function),
+		                 "Retention without an age is a mass delete: pass the age of the traces to delete, such as "
+		                 "older_than => interval '30 days'.");
+	}
+	if (request.max_traces && *request.max_traces <= 0) {
+		throw PurgeError(
+			ErrorKind::InvalidParameter, Message("max_traces must be positive, not %1%", *request.max_traces),
+			"max_traces bounds how many traces one call deletes.", "Pass a positive number, or NULL for no limit.");
+	}
+	if (!catalog.FindTable(model.traces.table)) {
+		return; // the planner names the missing table, with its own hint
+	}
+	RequireColumn(catalog, model.traces.table, model.traces.key_column, IsTextType, "a character type");
+	RequireColumn(catalog, model.traces.table, model.trace_experiment_column, IsIntegerType, "an integer type");
+	RequireColumn(catalog, model.traces.table, model.trace_time_column, IsIntegerType, "an integer type");
+}
+
 } // namespace
 
 const char *
@@ -70,6 +95,8 @@ OperationFunctionName(Operation operation) {
 		return "mlflow_purge_run";
 	case Operation::Deleted:
 		return "mlflow_purge_deleted";
+	case Operation::Traces:
+		return "mlflow_purge_traces";
 	}
 	return "mlflow_purge";
 }
@@ -119,6 +146,10 @@ ValidateRequest(const PurgeRequest &request, const CatalogSnapshot &catalog) {
 
 	if (!request.dry_run) {
 		NullArgument(function, "dry_run");
+	}
+	if (request.operation == Operation::Traces) {
+		ValidateTraceRequest(request, catalog); // no model_versions: a trace purge never reaches a run
+		return;
 	}
 	if (!request.model_versions) {
 		NullArgument(function, "model_versions");
@@ -203,6 +234,8 @@ ValidateRequest(const PurgeRequest &request, const CatalogSnapshot &catalog) {
 			}
 		}
 		break;
+	case Operation::Traces:
+		break; // ValidateTraceRequest, above
 	}
 }
 

@@ -10,16 +10,17 @@
 
 namespace mlflow_purge::core {
 
-enum class Operation { Experiment, ExperimentByName, Run, Deleted };
+enum class Operation { Experiment, ExperimentByName, Run, Deleted, Traces };
 
 struct PurgeRequest {
 	Operation operation = Operation::Deleted;
-	std::optional<long long> experiment_id;
+	std::optional<long long> experiment_id; // Experiment; Traces: the one experiment, or all
 	std::optional<std::string> run_id;
 	std::optional<std::string> name;
 	std::optional<std::string> workspace;
 	bool older_than_given = false; // the interval itself stays in the glue, bound as $5
 	std::optional<long long> max_runs;
+	std::optional<long long> max_traces; // Traces
 	std::optional<bool> dry_run = false;
 	std::optional<std::string> model_versions = std::string("keep");
 };

@@ -28,7 +28,17 @@ std::string Op(std::string_view op);
 
 // The parameters every statement of a purge program is executed with, in this order.
 // They are declared here once; the glue binds them by position.
-enum class Param { ExperimentIds = 1, RunIds = 2, Text = 3, Workspace = 4, OlderThan = 5, MaxRuns = 6 };
+// A trace purge binds its trace ids where the others bind run ids, and max_traces as $6.
+enum class Param {
+	ExperimentIds = 1,
+	RunIds = 2,
+	TraceIds = 2,
+	Text = 3,
+	Workspace = 4,
+	OlderThan = 5,
+	MaxRuns = 6,
+	MaxTraces = 6
+};
 std::string Ref(Param p);
 constexpr int kParamCount = 6;
 // After the six, a program may declare key slots: text[] parameters $7, $8, ... that a

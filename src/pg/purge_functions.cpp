@@ -32,6 +32,7 @@ extern "C"
 	PG_FUNCTION_INFO_V1(mlflow_purge_experiment_by_name);
 	PG_FUNCTION_INFO_V1(mlflow_purge_run);
 	PG_FUNCTION_INFO_V1(mlflow_purge_deleted);
+	PG_FUNCTION_INFO_V1(mlflow_purge_traces);
 	PG_FUNCTION_INFO_V1(mlflow_purge_check);
 }
 
@@ -65,13 +66,21 @@ text_arg(FunctionCallInfo fcinfo, int n)
 	return PG_ARGISNULL(n) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(n));
 }
 
-/* The arguments every purge function shares: dry_run and model_versions. */
+/* The arguments purge functions share, found by name in the core's signature: dry_run (every
+ * one) and model_versions (those that can reach a run). */
 static void
-read_common_arguments(FunctionCallInfo fcinfo, int dry_run_arg, MpRequest *request)
+read_common_arguments(FunctionCallInfo fcinfo, const MpSignature *signature, MpRequest *request)
 {
-	request->has_dry_run = !PG_ARGISNULL(dry_run_arg);
-	request->dry_run = request->has_dry_run ? PG_GETARG_BOOL(dry_run_arg) : 0;
-	request->model_versions = text_arg(fcinfo, dry_run_arg + 1);
+	for (int i = 0; i < signature->nargs && i < PG_NARGS(); i++)
+	{
+		if (strcmp(signature->arguments[i], "dry_run") == 0)
+		{
+			request->has_dry_run = !PG_ARGISNULL(i);
+			request->dry_run = request->has_dry_run ? PG_GETARG_BOOL(i) : 0;
+		}
+		else if (strcmp(signature->arguments[i], "model_versions") == 0)
+			request->model_versions = text_arg(fcinfo, i);
+	}
 }
 
 /* Records argument `n` of the call for the audit log, by its SQL name, in text form. */
@@ -170,8 +179,8 @@ refuse_real_purge_if_read_only(const MpRequest *request, const char *function)
 }
 
 /*
- * The rest of every purge entry point. The function's name and its SQL argument names (the last
- * two always dry_run and model_versions) are the core's, as mlflow-purge audits them.
+ * The rest of every purge entry point. The function's name and its SQL argument names are the
+ * core's, as mlflow-purge audits them.
  */
 static Datum
 run_purge(FunctionCallInfo fcinfo, MpRequest *request, PurgeBindings *bindings)
@@ -192,7 +201,7 @@ run_purge(FunctionCallInfo fcinfo, MpRequest *request, PurgeBindings *bindings)
 	PurgeOutcome outcome;
 	AuditCall call;
 
-	read_common_arguments(fcinfo, nargs - 2, request);
+	read_common_arguments(fcinfo, &signature, request);
 	refuse_real_purge_if_read_only(request, function);
 	audit_arguments(&call, fcinfo, function, names, nargs);
 	InitMaterializedSRF(fcinfo, 0);
@@ -316,6 +325,40 @@ mlflow_purge_deleted(PG_FUNCTION_ARGS)
 	{
 		request.max_runs = PG_GETARG_INT32(1);
 		bind_param(&bindings, 6, Int32GetDatum(PG_GETARG_INT32(1)));
+	}
+	return run_purge(fcinfo, &request, &bindings);
+}
+
+/*
+ * mlflow_purge_traces(older_than interval, experiment_id integer, max_traces integer, dry_run boolean):
+ * trace retention on live experiments. The experiment, if named, is $1 (resolved and checked by
+ * the program); max_traces is $6, in the place of max_runs.
+ */
+extern "C" Datum
+mlflow_purge_traces(PG_FUNCTION_ARGS)
+{
+	MpRequest request;
+	PurgeBindings bindings;
+
+	memset(&request, 0, sizeof(request));
+	init_bindings(&bindings);
+	request.operation = MP_OP_TRACES;
+	request.older_than_given = !PG_ARGISNULL(0);
+	if (request.older_than_given)
+		bind_param(&bindings, 5, PG_GETARG_DATUM(0));
+	request.has_experiment_id = !PG_ARGISNULL(1);
+	if (request.has_experiment_id)
+	{
+		Datum id = Int32GetDatum(PG_GETARG_INT32(1));
+
+		request.experiment_id = PG_GETARG_INT32(1);
+		bind_param(&bindings, 1, PointerGetDatum(construct_array(&id, 1, INT4OID, 4, true, TYPALIGN_INT)));
+	}
+	request.has_max_traces = !PG_ARGISNULL(2);
+	if (request.has_max_traces)
+	{
+		request.max_traces = PG_GETARG_INT32(2);
+		bind_param(&bindings, 6, Int32GetDatum(PG_GETARG_INT32(2)));
 	}
 	return run_purge(fcinfo, &request, &bindings);
 }

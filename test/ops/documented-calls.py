@@ -27,7 +27,8 @@ cron.schedule runs its command in pg_cron's own database (cron.database_name), n
 DBA copying it gets a job that fails every night.
 
 Last, every statement of every ```sql block of the README runs, in the README's order, in a fresh
-database cloned from the MLflow 2.9.2 template (only the names of the database, the roles and the
+database cloned from the MLflow 3.11 template (the newest schema: it has every table a documented
+call names, traces included) (only the names of the database, the roles and the
 pg_cron jobs substituted): as the superuser, one statement at a time; a pg_cron recipe is scheduled
 in pg_cron's database, checked in cron.job (database, role) and unscheduled again, and its command
 runs in the MLflow database as the role it names. A purge call may end only in the refusals a real
@@ -211,11 +212,12 @@ def setup():
     admin("CREATE ROLE %s LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE" % PURGER)
     # docs/batches.md: a replica-lag bound needs pg_monitor (replay positions in pg_stat_replication)
     admin("GRANT pg_monitor TO %s" % PURGER)
-    admin("CREATE DATABASE %s TEMPLATE mlflow_2_9_2 OWNER %s" % (DB, OWNER))
+    admin("CREATE DATABASE %s TEMPLATE mlflow_3_11 OWNER %s" % (DB, OWNER))
     psql("SET client_min_messages = warning; CREATE EXTENSION mlflow_purge", check=True)
     # The purge role's table grants (README "Recommended purge role"); EXECUTE comes from the README's GRANT.
     psql("GRANT USAGE ON SCHEMA public TO {p}; GRANT SELECT, DELETE ON ALL TABLES IN SCHEMA public TO {p}; "
-         "GRANT UPDATE (lifecycle_stage) ON public.experiments, public.runs TO {p}".format(p=PURGER), check=True)
+         "GRANT UPDATE (lifecycle_stage) ON public.experiments, public.runs TO {p}; "
+         "GRANT UPDATE (status) ON public.trace_info TO {p}".format(p=PURGER), check=True)
     purge = "RETURNS TABLE(table_name text, rows_deleted bigint) LANGUAGE plpgsql AS $f$BEGIN " \
             "INSERT INTO public.hijack_marker VALUES ('%s', current_user); " \
             "RETURN QUERY SELECT 'hijacked'::text, 0::bigint; END$f$"
@@ -230,6 +232,8 @@ def setup():
         "mlflow_purge_experiment_by_name": ["name text", "name text, workspace text, dry_run boolean, model_versions text"],
         "mlflow_purge_run": ["run_id text", "run_id text, dry_run boolean, model_versions text"],
         "mlflow_purge_check": [""],
+        "mlflow_purge_traces": ["older_than interval", "older_than text, experiment_id integer",
+                                "older_than interval, experiment_id integer, max_traces integer, dry_run boolean"],
     }
     plants = ["CREATE TABLE public.hijack_marker (planted text, ran_as name)",
               "GRANT INSERT ON public.hijack_marker TO PUBLIC",
@@ -239,7 +243,9 @@ def setup():
               purge % "public.mlflow_purge_experiment_by_name(varchar)",
               "CREATE FUNCTION public.mlflow_purge_run(run_id varchar) " + purge % "public.mlflow_purge_run(varchar)",
               "CREATE FUNCTION public.mlflow_purge_experiment(experiment_id bigint, dry_run boolean) " +
-              purge % "public.mlflow_purge_experiment(bigint, boolean)"]
+              purge % "public.mlflow_purge_experiment(bigint, boolean)",
+              "CREATE FUNCTION public.mlflow_purge_traces(older_than text, experiment_id bigint) " +
+              purge % "public.mlflow_purge_traces(text, bigint)"]
     # The batched procedure (issue 16): CALL resolves procedures as SELECT resolves functions.
     procedure = "LANGUAGE plpgsql AS $f$BEGIN INSERT INTO public.hijack_marker VALUES ('%s', current_user); END$f$"
     batches = ["", "older_than interval, batch_runs integer, max_duration interval, max_replica_lag_bytes bigint, "
@@ -333,7 +339,7 @@ def readme_blocks_run():
     failed_before = len(failures)
     # The MLflow database as deployed: its tables owned by the MLflow role, no extension yet.
     for sql, db in (("CREATE ROLE %s LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE" % BLOCKS_OWNER, "postgres"),
-                    ("CREATE DATABASE %s TEMPLATE mlflow_2_9_2 OWNER %s" % (BLOCKS_DB, BLOCKS_OWNER), "postgres"),
+                    ("CREATE DATABASE %s TEMPLATE mlflow_3_11 OWNER %s" % (BLOCKS_DB, BLOCKS_OWNER), "postgres"),
                     ("DO $d$DECLARE t record; BEGIN FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
                      "LOOP EXECUTE format('ALTER TABLE public.%%I OWNER TO %s', t.tablename); END LOOP; END$d$"
                      % BLOCKS_OWNER, BLOCKS_DB)):
@@ -368,7 +374,7 @@ def readme_blocks_run():
             fail("README pg_cron command fails in the MLflow database as %s: %s\n      %s"
                  % (role.group(1), command.group(1), r.stderr[-500:]))
     if len(failures) == failed_before and ran >= 10:
-        ok("%d statements of the README's SQL blocks ran as written in a database made from the MLflow 2.9.2 "
+        ok("%d statements of the README's SQL blocks ran as written in a database made from the MLflow 3.11 "
            "template (pg_cron recipes scheduled in %s, their commands run in the MLflow database)" % (ran, cron_db))
     elif ran < 10:
         fail("only %d statements in the README's SQL blocks: the extraction is broken" % ran)

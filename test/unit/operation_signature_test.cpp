@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -36,12 +37,21 @@ SqlArgumentNames(const std::string &function) {
 } // namespace
 
 TEST(OperationSignature, EachPurgeFunctionAuditsItsSqlArgumentNamesInOrder) {
-	for (const MpOperation operation : {MP_OP_EXPERIMENT, MP_OP_EXPERIMENT_BY_NAME, MP_OP_RUN, MP_OP_DELETED}) {
+	for (const MpOperation operation :
+	     {MP_OP_EXPERIMENT, MP_OP_EXPERIMENT_BY_NAME, MP_OP_RUN, MP_OP_DELETED, MP_OP_TRACES}) {
 		const MpSignature signature = mp_operation_signature(operation);
 		const std::vector<std::string> core(signature.arguments, signature.arguments + signature.nargs);
 		const std::vector<std::string> sql = SqlArgumentNames(signature.function);
 		ASSERT_FALSE(sql.empty()) << signature.function << " not found in " << MLFLOW_PURGE_INSTALL_SCRIPT;
 		EXPECT_EQ(core, sql) << signature.function;
-		EXPECT_EQ(core.back(), "model_versions");
+		// The glue reads these two by name: every function has dry_run; model_versions, where a
+		// function has it (not the trace purge, which never reaches a run), comes last.
+		EXPECT_NE(std::find(core.begin(), core.end(), "dry_run"), core.end()) << signature.function;
+		if (operation == MP_OP_TRACES) {
+			EXPECT_EQ(std::string(signature.function), "mlflow_purge_traces");
+			EXPECT_EQ(core.back(), "dry_run");
+		} else {
+			EXPECT_EQ(core.back(), "model_versions");
+		}
 	}
 }

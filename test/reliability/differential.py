@@ -29,7 +29,11 @@ NULL; no orphan), with one audit row per batch (max_runs = batch_runs) and a sum
 total is the rows removed. Where one call would be refused (a guarded scorer: 2BP01), the batches
 before the refused one stay committed: then nothing outside the predicted set may be gone.
 
-  differential.py [--trials N] [--batched-trials N] [--seed S] [--schemas 1.30.1,...] [--trial-seed X [--batched]]
+Trace mode (issue 18, differential_traces.py): --traces runs mlflow_purge_traces and
+mlflow_purge_traces_in_batches trials on 2.22.1 and 3.11 (25 + 4 batched each), or with
+--revisions on the revisions that have trace_info (2 each).
+
+  differential.py [--traces] [--trials N] [--batched-trials N] [--seed S] [--schemas 1.30.1,...] [--trial-seed X [--batched]]
   RELIABILITY_LONG=1 ... : 500 trials per schema (default 50), 50 batched (default 5)
 """
 import argparse
@@ -1052,7 +1056,7 @@ def main():
         if "--trials" not in sys.argv:
             args.trials = 300 if long_mode else 25
         if "--batched-trials" not in sys.argv:
-            args.batched_trials = 0  # until mlflow_purge_traces_in_batches exists (branch tracebatch)
+            args.batched_trials = 20 if long_mode else 4
     if args.revisions:
         wanted = None if args.revisions == "all" else set(args.revisions.split(","))
         args.schemas = ",".join(f for n, f in rc.revisions() if (wanted is None or n in wanted) and

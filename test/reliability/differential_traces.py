@@ -493,12 +493,18 @@ class TraceTrial(diff.Trial):
         w.gone |= {("trace", t) for t in gone}
         snap = self.verify(w, call)
         removed = sum(before.get(t, 0) - len(snap.get(t, ())) for t in self.idents)
-        cur.execute("SELECT count(*), coalesce(sum(total_rows), 0) FROM mlflow_purge.audit_log "
-                    "WHERE id > %s AND function_name = 'mlflow_purge_traces'", (last_id,))
-        calls, total = cur.fetchone()
-        if total != removed or calls < 1 or calls < -(-len(gone) // a["batch_traces"]):
-            raise diff.Failure("%s: %s batch audit rows summing %s rows for %d traces, %s rows were removed" % (
-                call, calls, total, len(gone), removed))
+        cur.execute("SELECT count(*) FILTER (WHERE function_name = 'mlflow_purge_traces'), "
+                    "count(*) FILTER (WHERE function_name = 'mlflow_purge_traces' AND arguments->>'max_traces' = %s), "
+                    "coalesce(sum(total_rows) FILTER (WHERE function_name = 'mlflow_purge_traces'), 0), "
+                    "sum(total_rows) FILTER (WHERE function_name = 'mlflow_purge_traces_in_batches'), "
+                    "string_agg(arguments->>'stopped_by', ',') FILTER (WHERE function_name = 'mlflow_purge_traces_in_batches') "
+                    "FROM mlflow_purge.audit_log WHERE id > %s", (str(a["batch_traces"]), last_id))
+        calls, sized, total, summary, stopped = cur.fetchone()
+        if calls < 1 or sized != calls or calls < -(-len(gone) // a["batch_traces"]) or total != removed or \
+                summary != removed or stopped != "nothing left":
+            raise diff.Failure("%s: %s batch audit rows (%s with max_traces %s) summing %s rows, summary %s stopped by %s; "
+                               "%d traces, %s rows were removed" % (call, calls, sized, a["batch_traces"], total, summary,
+                                                                    stopped, len(gone), removed))
         diff.stat("traces batched: purges")
         diff.stat("traces batched: batches", calls)
         diff.stat("traces batched: traces purged", len(gone))

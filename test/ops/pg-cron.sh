@@ -104,7 +104,7 @@ GRANT EXECUTE ON FUNCTION public.mlflow_purge_traces(interval, integer, integer,
 GRANT EXECUTE ON PROCEDURE public.mlflow_purge_traces_in_batches(interval, integer, integer, interval, bigint, interval, interval) TO $purger;
 SQL
 done
-trace_jobs=$(python3 "$(dirname "$0")/cron-examples.py" "$(dirname "$0")/../../docs/traces.md" mlflow_purge_traces "$db3" "$purger" "-test-$$")
+trace_jobs=$(python3 "$(dirname "$0")/cron-examples.py" "$(dirname "$0")/../../docs/traces.md" "mlflow_purge_traces(" "$db3" "$purger" "-test-$$")
 # The database owner's plants: an overload in public that wins against an untyped '1 day', and
 # a schema named like the job's role ("\$user", first on its search path) with the same call.
 PGUSER=$owner "${psql_q[@]}" -d "$db" <<SQL

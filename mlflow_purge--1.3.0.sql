@@ -269,3 +269,25 @@ REVOKE ALL ON FUNCTION @extschema@.mlflow_purge_traces(interval, integer, intege
 
 COMMENT ON FUNCTION @extschema@.mlflow_purge_traces(interval, integer, integer, boolean) IS
   'Permanently delete the traces of live MLflow experiments older than an interval (in one experiment or all, oldest first, at most max_traces) with everything they own, in one transaction';
+-- ==== batched trace retention (issue 18) ====
+-- Each batch is one mlflow_purge_traces(older_than, experiment_id, max_traces => batch_traces)
+-- followed by a COMMIT, every batch cutting at the same instant: now() of the CALL minus
+-- older_than (docs/traces.md). The same loop as mlflow_purge_deleted_in_batches, in C for the
+-- same reasons; no SET search_path clause, for the same reason.
+CREATE PROCEDURE @extschema@.mlflow_purge_traces_in_batches(
+    older_than interval,
+    experiment_id integer DEFAULT NULL,
+    batch_traces integer DEFAULT 1000,
+    max_duration interval DEFAULT NULL,
+    max_replica_lag_bytes bigint DEFAULT NULL,
+    max_replica_lag_time interval DEFAULT NULL,
+    pause interval DEFAULT interval '0')
+AS 'MODULE_PATHNAME', 'mlflow_purge_traces_in_batches'
+LANGUAGE C SECURITY INVOKER;
+
+-- Deleting traces deletes data: nobody may call it until the DBA grants it (with EXECUTE on
+-- mlflow_purge_traces, which every batch calls).
+REVOKE ALL ON PROCEDURE @extschema@.mlflow_purge_traces_in_batches(interval, integer, integer, interval, bigint, interval, interval) FROM PUBLIC;
+
+COMMENT ON PROCEDURE @extschema@.mlflow_purge_traces_in_batches(interval, integer, integer, interval, bigint, interval, interval) IS
+  'Delete traces older than older_than in committed batches of mlflow_purge_traces(max_traces => batch_traces), one age cut for every batch, with a time budget, a replica-lag throttle and a pause';

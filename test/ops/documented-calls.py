@@ -252,6 +252,11 @@ def setup():
                    "max_replica_lag_time interval, pause interval, model_versions text"]
     plants.append("CREATE PROCEDURE public.mlflow_purge_deleted_in_batches(older_than text, batch_runs integer, "
                   "max_duration text, pause text) " + procedure % "public.mlflow_purge_deleted_in_batches(text, ...)")
+    # The batched trace procedure (issue 18): an untyped '30 days' would pick a text overload.
+    trace_batches = ["older_than interval", "older_than interval, experiment_id integer, batch_traces integer, "
+                     "max_duration interval, max_replica_lag_bytes bigint, max_replica_lag_time interval, pause interval"]
+    plants.append("CREATE PROCEDURE public.mlflow_purge_traces_in_batches(older_than text, max_duration text) " +
+                  procedure % "public.mlflow_purge_traces_in_batches(text, text)")
     for role in (SUPERUSER, PURGER):
         schema = '"%s"' % role
         plants += ["CREATE SCHEMA %s" % schema, "GRANT USAGE ON SCHEMA %s TO PUBLIC" % schema]
@@ -262,6 +267,9 @@ def setup():
         for form in batches:
             plants.append("CREATE PROCEDURE %s.mlflow_purge_deleted_in_batches(%s) %s"
                           % (schema, form, procedure % ("%s.mlflow_purge_deleted_in_batches(%s)" % (role, form))))
+        for form in trace_batches:
+            plants.append("CREATE PROCEDURE %s.mlflow_purge_traces_in_batches(%s) %s"
+                          % (schema, form, procedure % ("%s.mlflow_purge_traces_in_batches(%s)" % (role, form))))
     for p in plants:
         psql(p, user=OWNER, check=True)
     return len(plants)

@@ -237,10 +237,58 @@ def schema_points(version):
         version, ok_points, len(points), len(METHODS), len(plan)), flush=True)
 
 
+def build_traces(db, version, seed=4343):
+    """The trace mode's generated database (differential_traces.py), committed: traces of live
+    experiments at random ages with every row they own."""
+    import differential_traces as traces
+    rc.create_db(db, version)
+    traces.add_future_tables(db)
+    conn = rc.connect(db, autocommit=False)
+    cur = conn.cursor()
+    cur.execute("SELECT CAST(EXTRACT(EPOCH FROM now()) * 1000 AS bigint)")
+    now_ms = cur.fetchone()[0]
+    traces.TraceGenerator(cur, version, seed).build(now_ms)
+    conn.commit()
+    conn.close()
+
+
+def trace_points(version):
+    """mlflow_purge_traces stopped at every DELETE of its plan and at the audit row (issue 18)."""
+    db = "rel_cancel_tr_%s_%d" % (rc.short(version), os.getpid())
+    build_traces(db, version)
+    conn = rc.connect(db)
+    cur = conn.cursor()
+    cur.execute("SET client_min_messages = warning")
+    call = "SELECT table_name, rows_deleted FROM public.mlflow_purge_traces(older_than => '1 hour'::interval%s)"
+    cur.execute(call % ", dry_run => true")
+    plan = cur.fetchall()
+    call = call % ""
+    points = [("DELETE %s (%d rows)" % (t, n), call, "BEGIN; LOCK TABLE \"%s\" IN SHARE MODE" % t, t) for t, n in plan]
+    points.append(("audit log", call, "BEGIN; LOCK TABLE mlflow_purge.audit_log IN SHARE MODE", "mlflow_purge.audit_log"))
+    before = all_tables_checksum(cur)
+    ok_points = sum(all(one_point(db, c, block, expect, m, "%s traces %s" % (version, label), before) for m in METHODS)
+                    for label, c, block, expect in points)
+    cur.execute(call)
+    done = cur.fetchall()
+    if done != plan or not plan:
+        fail("%s traces: after the cancellations the purge returned %s, the dry run said %s" % (version, done, plan))
+    conn.close()
+    rc.drop_db(db)
+    POINTS[version + " traces"] = len(points)
+    print("ok: %s: %d/%d trace purge cancellation points x %d methods held (plan: %d tables, %d rows)" % (
+        version, ok_points, len(points), len(METHODS), len(plan), sum(n for _, n in plan)), flush=True)
+
+
 def main():
     rc.require_server()
     t0 = time.time()
-    schemas = sys.argv[1].split(",") if len(sys.argv) > 1 else rc.SCHEMAS
+    args = sys.argv[1:]
+    if args[:1] == ["--traces"]:  # the trace purge (issue 18), on the schemas with traces
+        for v in (args[1].split(",") if len(args) > 1 else ["2.22.1", "3.11.2.dev0"]):
+            trace_points(v)
+        schemas = []
+    else:
+        schemas = args[0].split(",") if args else rc.SCHEMAS
     for v in schemas:
         schema_points(v)
     total = sum(POINTS.values())

@@ -29,7 +29,11 @@ NULL; no orphan), with one audit row per batch (max_runs = batch_runs) and a sum
 total is the rows removed. Where one call would be refused (a guarded scorer: 2BP01), the batches
 before the refused one stay committed: then nothing outside the predicted set may be gone.
 
-  differential.py [--trials N] [--batched-trials N] [--seed S] [--schemas 1.30.1,...] [--trial-seed X [--batched]]
+Trace mode (issue 18, differential_traces.py): --traces runs mlflow_purge_traces and
+mlflow_purge_traces_in_batches trials on 2.22.1 and 3.11 (25 + 4 batched each), or with
+--revisions on the revisions that have trace_info (2 each).
+
+  differential.py [--traces] [--trials N] [--batched-trials N] [--seed S] [--schemas 1.30.1,...] [--trial-seed X [--batched]]
   RELIABILITY_LONG=1 ... : 500 trials per schema (default 50), 50 batched (default 5)
 """
 import argparse
@@ -701,6 +705,8 @@ def stat(key, n=1):
 
 
 class Trial:
+    generator = Generator  # differential_traces.TraceTrial makes traces its way
+
     def __init__(self, conn, version, seed, tables, batched=False):
         self.conn, self.version, self.seed, self.tables = conn, version, seed, tables
         self.cur = conn.cursor()
@@ -710,12 +716,11 @@ class Trial:
     def run(self, ops=None, stop=None):
         """Runs the trial; returns None or (index of the failing op, message, statements)."""
         cur = self.cur
-        cur.execute("BEGIN")
         try:
-            cur.execute("SELECT CAST(EXTRACT(EPOCH FROM now()) * 1000 AS bigint)")
-            now_ms = cur.fetchone()[0]
-            g = Generator(cur, self.version, self.seed)
+            now_ms = self.start()
+            g = self.generator(cur, self.version, self.seed)
             g.build(now_ms)
+            self.prepare(g)
             w = g.w
             w.now_ms = now_ms
             has_ws = g.col("experiments", "workspace")
@@ -751,6 +756,12 @@ class Trial:
                     except Failure as f:
                         return (i, str(f), log)
                     continue
+                if op[0] != "call":  # the operations of another mode (differential_traces.py)
+                    try:
+                        self.extra_op(w, op, log, has_ws, has_times)
+                    except Failure as f:
+                        return (i, str(f), log)
+                    continue
                 _, fn, a = op
                 call = self.call_sql(fn, a)
                 log.append(call)
@@ -762,6 +773,18 @@ class Trial:
         finally:
             if self.conn.get_transaction_status() != psycopg2.extensions.TRANSACTION_STATUS_IDLE:
                 cur.execute("ROLLBACK")
+
+    def start(self):
+        """BEGIN; the transaction's now() in ms."""
+        self.cur.execute("BEGIN")
+        self.cur.execute("SELECT CAST(EXTRACT(EPOCH FROM now()) * 1000 AS bigint)")
+        return self.cur.fetchone()[0]
+
+    def prepare(self, g):
+        """What a mode needs from the generator before the operations run."""
+
+    def extra_op(self, w, op, log, has_ws, has_times):
+        raise Failure("unknown operation %s" % (op,))
 
     def call_sql(self, fn, a):
         args = ", ".join("%s => %s" % (k, self.cur.mogrify("%s", (v,)).decode() +
@@ -961,7 +984,7 @@ class Trial:
         stat("entities purged", len(gone))
 
 
-def shrink(conn, version, seed, tables, ops, fail_at):
+def shrink(conn, version, seed, tables, ops, fail_at, trial_class):
     """Greedy: drop every earlier op that is not needed for the failure."""
     ops = ops[:fail_at + 1]
     i = 0
@@ -970,17 +993,17 @@ def shrink(conn, version, seed, tables, ops, fail_at):
     while i < len(ops) - 1 and budget > 0:
         cand = ops[:i] + ops[i + 1:]
         budget -= 1
-        res = Trial(conn, version, seed, tables).run(cand)
+        res = trial_class(conn, version, seed, tables).run(cand)
         if res is not None and res[0] == len(cand) - 1:
             ops, last = cand, res
         else:
             i += 1
     if last is None:
-        last = Trial(conn, version, seed, tables).run(ops)
+        last = trial_class(conn, version, seed, tables).run(ops)
     return ops, last
 
 
-def batched_trials(version, db, args, seed_rng):
+def batched_trials(version, db, args, seed_rng, trial_class, prepare_db):
     """The batched mode: each trial commits, so each gets a fresh scratch database."""
     if args.trial_seed is not None and not args.batched:
         return False, 0, 0
@@ -989,9 +1012,10 @@ def batched_trials(version, db, args, seed_rng):
     checks = 0
     for n, seed in enumerate(seeds):
         rc.create_db(db, version)
+        prepare_db(db)
         conn = rc.connect(db)
         try:
-            trial = Trial(conn, version, seed, rc.mlflow_tables(conn.cursor()), batched=True)
+            trial = trial_class(conn, version, seed, rc.mlflow_tables(conn.cursor()), batched=True)
             res = trial.run()
             checks += trial.checks
         finally:
@@ -999,7 +1023,8 @@ def batched_trials(version, db, args, seed_rng):
             rc.drop_db(db)
         if res is not None:
             print("FAIL: schema %s batched trial %d seed %d: %s" % (version, n, seed, res[1]))
-            print("  replay: test/reliability/differential.py --schemas %s --trial-seed %d --batched" % (version, seed))
+            print("  replay: test/reliability/differential.py %s--schemas %s --trial-seed %d --batched" % (
+                "--traces " if args.traces else "", version, seed))
             for s in res[2]:
                 print("    " + s + ";")
             return True, n + 1, checks
@@ -1017,12 +1042,27 @@ def main():
     ap.add_argument("--revisions", help="run on MLflow schema revisions instead (test/fixtures/mlflow/revisions): "
                                         "'all' or numbers, e.g. 01,17,69; 3 trials each (50 with RELIABILITY_LONG=1)")
     ap.add_argument("--batched", action="store_true", help="the replayed trial is a batched one")
+    ap.add_argument("--traces", action="store_true",
+                    help="the trace mode (differential_traces.py): mlflow_purge_traces on the schemas with trace_info; "
+                         "default 2.22.1 and 3.11, --revisions all = the 46 revisions with trace_info")
     args = ap.parse_args()
+    trial_class, prepare_db = Trial, lambda db: None
+    if args.traces:
+        sys.modules.setdefault("differential", sys.modules[__name__])  # one Trial, Failure, STATS for both files
+        import differential_traces as traces
+        trial_class, prepare_db = traces.TraceTrial, traces.add_future_tables
+        if "--schemas" not in sys.argv:
+            args.schemas = "2.22.1,3.11.2.dev0"
+        if "--trials" not in sys.argv:
+            args.trials = 300 if long_mode else 25
+        if "--batched-trials" not in sys.argv:
+            args.batched_trials = 20 if long_mode else 4
     if args.revisions:
         wanted = None if args.revisions == "all" else set(args.revisions.split(","))
-        args.schemas = ",".join(f for n, f in rc.revisions() if wanted is None or n in wanted)
+        args.schemas = ",".join(f for n, f in rc.revisions() if (wanted is None or n in wanted) and
+                                (not args.traces or traces.has_traces(f)))
         if "--trials" not in sys.argv:
-            args.trials = 50 if long_mode else 3
+            args.trials = 50 if long_mode else 2 if args.traces else 3
         if "--batched-trials" not in sys.argv:
             args.batched_trials = 0  # the batched procedure is proven on the four release schemas
     rc.require_server()
@@ -1032,6 +1072,7 @@ def main():
     for version in args.schemas.split(","):
         db = "rel_diff_%s_%d" % (rc.short(version), os.getpid())
         rc.create_db(db, version)
+        prepare_db(db)
         conn = rc.connect(db)
         tables = rc.mlflow_tables(conn.cursor())
         seed_rng = random.Random("%d/%s" % (args.seed, version))
@@ -1041,15 +1082,16 @@ def main():
         calls = 0
         try:
             for n, seed in enumerate(seeds):
-                trial = Trial(conn, version, seed, tables)
+                trial = trial_class(conn, version, seed, tables)
                 res = trial.run()
                 calls += trial.checks
                 if res is not None:
                     failed = True
                     idx, msg, _ = res
                     print("FAIL: schema %s trial %d seed %d: %s" % (version, n, seed, msg))
-                    ops, last = shrink(conn, version, seed, tables, trial.ops, idx)
-                    print("  replay: test/reliability/differential.py --schemas %s --trial-seed %d" % (version, seed))
+                    ops, last = shrink(conn, version, seed, tables, trial.ops, idx, trial_class)
+                    print("  replay: test/reliability/differential.py %s--schemas %s --trial-seed %d" % (
+                        "--traces " if args.traces else "", version, seed))
                     print("  smallest reproducing sequence (%d of %d operations) on the generated database:" % (len(ops), idx + 1))
                     for s in (last[2] if last else []):
                         print("    " + s + ";")
@@ -1062,7 +1104,7 @@ def main():
         total_trials += len(seeds) if not failed else n + 1
         total_calls += calls
         if not failed:
-            failed, n_batched, batched_calls = batched_trials(version, db, args, seed_rng)
+            failed, n_batched, batched_calls = batched_trials(version, db, args, seed_rng, trial_class, prepare_db)
             total_trials += n_batched
             total_calls += batched_calls
             calls += batched_calls

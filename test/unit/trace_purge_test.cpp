@@ -333,6 +333,26 @@ TEST(TraceProgram, DeletesOnlyTraceTablesAndLocksOnlyTraceRowsWithoutWaiting) {
 	}
 }
 
+// Review queues (revision b7e4c1a90f23) list traces of any experiment without a foreign key: the
+// entries stay with their queue and a NOTICE names those that name a purged trace.
+TEST(TraceProgram, ReviewQueueEntriesNamingAPurgedTraceAreReportedNotDeleted) {
+	const auto &revisions = test::LoadRevisions();
+	const auto revision = std::find_if(revisions.begin(), revisions.end(), [](const test::Revision &r) {
+		return r.catalog.FindTable("review_queue_traces") != nullptr;
+	});
+	ASSERT_NE(revision, revisions.end());
+	const PurgeProgram program = BuildPurgeProgram(Traces(), revision->catalog);
+	int notices = 0;
+	for (const auto &step : program.steps) {
+		if (step.kind == StepKind::Notice && Contains(step.sql, "\"review_queue_traces\"")) {
+			++notices;
+			EXPECT_TRUE(Contains(step.primary.message, "are kept")) << step.primary.message;
+		}
+		EXPECT_FALSE(Contains(step.sql, "DELETE FROM \"public\".\"review_queue_traces\"")) << step.sql;
+	}
+	EXPECT_EQ(notices, 1);
+}
+
 TEST(TraceProgram, DryRunLocksNothingAndSkipsNothing) {
 	auto r = Traces();
 	r.dry_run = true;

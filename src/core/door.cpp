@@ -211,6 +211,7 @@ public:
 		for (size_t i = 0; i < program.steps.size(); ++i) {
 			const Step &s = program.steps[i];
 			MpStep &d = out_.steps[i];
+			d = MpStep {}; // the caller's buffer need not be zeroed: every field is set here
 			d.kind = StepKindCode(s.kind);
 			d.slot = s.kind == StepKind::SelectKeys ? s.key_param : static_cast<int>(s.slot);
 			d.append = s.append ? 1 : 0;

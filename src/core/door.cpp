@@ -224,6 +224,8 @@ public:
 			d.ambiguous = Put(s.ambiguous);
 			d.not_deleted = Put(s.not_deleted);
 			d.requires_select = Put(s.requires_select);
+			d.empty_table = Put(s.empty_table);
+			d.empty_sql = Put(s.empty_sql);
 		}
 		return MP_OK;
 	}
@@ -239,7 +241,7 @@ private:
 		}
 		for (const auto &s : program.steps) {
 			total += Size(s.sql) + Size(s.primary) + Size(s.ambiguous) + Size(s.not_deleted) + Size(s.requires_select) +
-			         Size(s.locked_table);
+			         Size(s.locked_table) + Size(s.empty_table) + Size(s.empty_sql);
 		}
 		return total;
 	}

@@ -8,6 +8,7 @@
 --     refuses, the notice names the version, the location it uses is not queued, a declared link
 --     is followed;
 --   * a role that may not read the emptied table is refused exactly as before;
+--   * an empty table with an inheritance child that holds rows is not taken for empty;
 --   * with the tables really empty the purge does what it always did (location queued, no notice).
 SET client_min_messages = warning;
 CREATE DATABASE empty_tables_2_9_2 TEMPLATE mlflow_2_9_2;
@@ -68,6 +69,18 @@ SET ROLE regress_empty_reader;
 SELECT * FROM mlflow_purge_run('a1000000000000000000000000000003');
 RESET ROLE;
 SELECT count(*) AS a1_03_still_there FROM runs WHERE run_uuid = 'a1000000000000000000000000000003';
+
+-- 5. Rows of the empty registry's inheritance child are the parent's rows too: still refused.
+SET client_min_messages = warning;
+CREATE TABLE public.dba_model_versions_archive () INHERITS (model_versions);
+TRUNCATE ONLY model_versions CASCADE;
+INSERT INTO public.dba_model_versions_archive (name, version, creation_time, last_updated_time, description,
+                                               user_id, current_stage, source, run_id, status, status_message, run_link)
+  VALUES ('churn-classifier', 8, 1578110000000, 1578110000000, '', 'alice', 'None',
+          '/elsewhere/model', 'a1000000000000000000000000000003', 'READY', NULL, '');
+SELECT pg_relation_size('model_versions') AS model_versions_bytes;
+SET client_min_messages = notice;
+SELECT * FROM mlflow_purge_run('a1000000000000000000000000000003', model_versions => 'error');
 
 SET client_min_messages = warning;
 DROP OWNED BY regress_empty_reader;

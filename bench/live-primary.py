@@ -100,7 +100,8 @@ def build_template(args):
     t0 = time.time()
     cur.execute("DROP DATABASE IF EXISTS %s WITH (FORCE)" % TEMPLATE)
     cur.execute("CREATE DATABASE %s TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'" % TEMPLATE)
-    psql(TEMPLATE, "-f", os.path.join(ROOT, "test", "fixtures", "mlflow", "schema-%s.sql" % args.version))
+    schema = {"3.11": "3.11.2.dev0"}.get(args.version, args.version)  # the fixture's file name
+    psql(TEMPLATE, "-f", os.path.join(ROOT, "test", "fixtures", "mlflow", "schema-%s.sql" % schema))
     psql(TEMPLATE, "-v", "seed=mlflow-purge-bench-live", *sum((["-v", "%s=%s" % kv] for kv in sizes.items()), []),
          "-f", os.path.join(HERE, "gen.sql"))
     psql(TEMPLATE, "-c", "SET client_min_messages = warning", "-c", "CREATE EXTENSION mlflow_purge",

@@ -126,7 +126,7 @@ UnqueueableArtifactTagsQuery(const TagArtifactSource &source, const CascadePlan 
 
 std::string
 QueueArtifactsQuery(const CascadePlan &plan, const CatalogSnapshot &catalog, const MlflowModel &model,
-                    const std::vector<KeySlot> &slots) {
+                    const std::vector<KeySlot> &slots, bool check_versions) {
 	const PurgeStatements statements(plan, slots);
 	std::string sources;
 	std::string nested; // see NotUnderItsOwner
@@ -170,7 +170,8 @@ QueueArtifactsQuery(const CascadePlan &plan, const CatalogSnapshot &catalog, con
 	std::string still_used;
 	const ArtifactReference &ref = model.artifact_reference;
 	std::string used;
-	if (const Table *versions = catalog.FindTable(ref.table)) {
+	const Table *versions = check_versions ? catalog.FindTable(ref.table) : nullptr;
+	if (versions) {
 		std::string paths;
 		for (const auto &column : ref.location_columns) {
 			if (versions->HasColumn(column)) {

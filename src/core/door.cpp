@@ -217,6 +217,7 @@ public:
 		for (size_t i = 0; i < program.steps.size(); ++i) {
 			const Step &s = program.steps[i];
 			MpStep &d = out_.steps[i];
+			d = MpStep {}; // the caller's buffer need not be zeroed: every field is set here
 			d.kind = StepKindCode(s.kind);
 			d.slot = s.kind == StepKind::SelectKeys ? s.key_param : static_cast<int>(s.slot);
 			d.append = s.append ? 1 : 0;
@@ -229,6 +230,8 @@ public:
 			d.ambiguous = Put(s.ambiguous);
 			d.not_deleted = Put(s.not_deleted);
 			d.requires_select = Put(s.requires_select);
+			d.empty_table = Put(s.empty_table);
+			d.empty_sql = Put(s.empty_sql);
 		}
 		return MP_OK;
 	}
@@ -244,7 +247,7 @@ private:
 		}
 		for (const auto &s : program.steps) {
 			total += Size(s.sql) + Size(s.primary) + Size(s.ambiguous) + Size(s.not_deleted) + Size(s.requires_select) +
-			         Size(s.locked_table);
+			         Size(s.locked_table) + Size(s.empty_table) + Size(s.empty_sql);
 		}
 		return total;
 	}

@@ -164,6 +164,10 @@ typedef struct MpStep {
 	MpMessage ambiguous;
 	MpMessage not_deleted;
 	uint32_t requires_select; /* Findings: table name; skip the step unless the caller may read it */
+	uint32_t empty_table; /* a table of the MLflow schema (0: none): when it has no rows at all, a
+						   * driver may run `empty_sql` instead of `sql`, or skip the step when
+						   * empty_sql is 0 (its statement could find nothing) */
+	uint32_t empty_sql;
 } MpStep;
 
 /* Filled by mp_plan_purge. The caller sets the three capacities and the buffers. */

@@ -584,11 +584,18 @@ private:
 			""};
 	}
 
+	// Every hit of an EdgeRows statement is a row of the edge's child table: when the child is in
+	// the MLflow schema, an empty child table means no hit.
+	std::string HitsFrom(const CascadeEdge &edge) const {
+		return edge.child_schema == catalog_.schema ? edge.child_table : std::string();
+	}
+
 	void AddLinkChecks(const CascadePlan &plan, ModelVersionPolicy policy) {
 		const PurgeStatements statements(plan, slots_);
 		for (const auto &edge : plan.blocking_edges) {
 			Step &step = Add(StepKind::Guard, statements.EdgeRows(edge, false));
 			step.needs_targets = true;
+			step.empty_table = HitsFrom(edge);
 			step.primary = {ErrorKind::DependentObjects,
 			                Message("cannot purge: {count} row(s) of %1%.%2% depend on rows the purge would delete",
 			                        edge.child_schema, edge.child_table),
@@ -601,6 +608,7 @@ private:
 			const bool refuse = policy == ModelVersionPolicy::Error;
 			Step &step = Add(refuse ? StepKind::Guard : StepKind::Notice, statements.EdgeRows(edge, false));
 			step.needs_targets = true;
+			step.empty_table = HitsFrom(edge);
 			step.primary = {ErrorKind::NotDeleted,
 			                refuse
 			                    ? std::string("cannot purge: {count} registered model version(s) were made from runs "
@@ -615,6 +623,7 @@ private:
 			// Rows the purge deletes anyway (a queue of the purged experiment itself) are not news.
 			Step &step = Add(StepKind::Notice, statements.EdgeRows(edge, true));
 			step.needs_targets = true;
+			step.empty_table = HitsFrom(edge);
 			step.primary = {
 				ErrorKind::Internal,
 				Message("{count} row(s) of %1% name purged rows of %2% in column %3% and are kept: {sample}",
@@ -625,6 +634,7 @@ private:
 		for (const auto &edge : plan.set_null_edges) {
 			Step &step = Add(StepKind::Notice, statements.EdgeRows(edge, true));
 			step.needs_targets = true;
+			step.empty_table = HitsFrom(edge);
 			step.primary = {ErrorKind::Internal,
 			                Message("{count} row(s) of %1% keep living with their reference set to NULL by PostgreSQL "
 			                        "(foreign key %2%)",
@@ -669,8 +679,15 @@ private:
 		if (sql.empty()) {
 			return;
 		}
+		// With no model version at all, none can still use a location: the statement without
+		// that check (planning it cost a fresh backend more than running it).
+		std::string without_versions = QueueArtifactsQuery(plan, catalog_, model_, slots_, false);
 		Step &step = Add(StepKind::QueueArtifacts, std::move(sql));
 		step.needs_targets = true;
+		if (without_versions != step.sql) {
+			step.empty_table = model_.artifact_reference.table;
+			step.empty_sql = std::move(without_versions);
+		}
 	}
 
 	void AddDeletes(const CascadePlan &plan) {

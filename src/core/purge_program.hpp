@@ -60,6 +60,11 @@ struct Step {
 	int table_index = -1; // Delete, Count
 	int key_param = 0; // SelectKeys: the parameter it fills
 	std::string requires_select; // Findings: skipped unless the caller may read this table
+	// A table of the MLflow schema whose having no rows at all makes `sql` needless: the driver
+	// that can tell cheaply then runs `empty_sql` instead, or nothing when that is empty (a
+	// Notice or Guard whose every hit would be a row of the table). Drivers may ignore both.
+	std::string empty_table;
+	std::string empty_sql;
 	Diagnostic primary; // see StepKind; Resolve: not found; Lock: vanished (NOTICE)
 	Diagnostic ambiguous; // Resolve: several rows
 	Diagnostic not_deleted; // Resolve: the target is live
@@ -81,9 +86,11 @@ PurgeProgram BuildPurgeProgram(const PurgeRequest &request, const CatalogSnapsho
 PurgeProgram BuildPreflightProgram(const CatalogSnapshot &catalog);
 
 // SELECT of the artifact locations a purge planned as `plan` must queue, as one row of three
-// arrays (StepKind::QueueArtifacts); empty when no purged table has artifacts.
+// arrays (StepKind::QueueArtifacts); empty when no purged table has artifacts. Without
+// `check_versions`, the locations a surviving model version still uses are not left out: the
+// statement for a database whose model versions table is empty.
 std::string QueueArtifactsQuery(const CascadePlan &plan, const CatalogSnapshot &catalog, const MlflowModel &model,
-                                const std::vector<KeySlot> &slots);
+                                const std::vector<KeySlot> &slots, bool check_versions = true);
 
 // (count, sample) of the purged entities whose location tag names anything but the location
 // MLflow itself gives them (mlflow_model.hpp TagArtifactSource): those are not queued, and a

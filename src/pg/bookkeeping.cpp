@@ -192,13 +192,15 @@ void
 read_declared_links(MpCatalog *catalog)
 {
 	Oid schema = get_namespace_oid(BOOKKEEPING_SCHEMA, true);
+	Oid relid = OidIsValid(schema) ? get_relname_relid("declared_links", schema) : InvalidOid;
 	Oid types[1] = {TEXTOID};
 	Datum values[1];
 	OwnerIdentity identity;
 	MpDeclaredLink *links;
 	int rc;
 
-	if (!OidIsValid(schema) || !OidIsValid(get_relname_relid("declared_links", schema)))
+	/* Most databases declare no link: an empty table spares the query (src/pg/table_storage.cpp). */
+	if (!OidIsValid(relid) || table_has_no_blocks(relid))
 		return;
 	values[0] = CStringGetTextDatum(catalog->schema);
 	become_extension_owner(&identity);

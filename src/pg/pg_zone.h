@@ -59,6 +59,9 @@ typedef struct PurgeBindings
 /* catalog_reader.cpp: the catalog facts of `schema` (whose oid is `namespace_oid`), from catalog
  * scans; the indexes only when asked (the preflight), over SPI (connected). */
 MpCatalog *read_mlflow_catalog(const char *schema, Oid namespace_oid, bool with_indexes);
+/* table_storage.cpp: true when the table has no block, so no row any snapshot could see (takes
+ * ACCESS SHARE on it). */
+bool table_has_no_blocks(Oid relid);
 /* bookkeeping.cpp: fills catalog->declared_links from mlflow_purge.declared_links (SPI connected). */
 void read_declared_links(MpCatalog *catalog);
 

@@ -9,6 +9,7 @@
 
 extern "C"
 {
+#include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
@@ -108,9 +109,9 @@ set_slot_from_array(PurgeBindings *bindings, int slot, int column)
 }
 
 static int
-run_statement(const MpProgram *program, const MpStep *step, PurgeBindings *bindings)
+run_statement(const MpProgram *program, uint32_t sql, PurgeBindings *bindings)
 {
-	int rc = SPI_execute_with_args(program->text + step->sql, bindings->nparams, bindings->types, bindings->values,
+	int rc = SPI_execute_with_args(program->text + sql, bindings->nparams, bindings->types, bindings->values,
 								   bindings->nulls, false, 0);
 
 	if (rc < 0)
@@ -118,13 +119,13 @@ run_statement(const MpProgram *program, const MpStep *step, PurgeBindings *bindi
 	return rc;
 }
 
-/* Runs `step`'s statement and reads what `directive` asks of its first row into `result`. */
+/* Runs a step's statement (`sql`) and reads what `directive` asks of its first row into `result`. */
 static void
-run_and_read(const MpProgram *program, const MpStep *step, const MpDirective *directive, PurgeBindings *bindings,
+run_and_read(const MpProgram *program, uint32_t sql, const MpDirective *directive, PurgeBindings *bindings,
 			 MpStepResult *result)
 {
 	TimestampTz started = GetCurrentTimestamp();
-	int rc = run_statement(program, step, bindings);
+	int rc = run_statement(program, sql, bindings);
 	HeapTuple row;
 	TupleDesc desc = SPI_tuptable ? SPI_tuptable->tupdesc : NULL;
 	bool isnull;
@@ -202,6 +203,26 @@ apply_fills(const MpVerdict *verdict, PurgeBindings *bindings)
 	}
 }
 
+/*
+ * The statement to run for `step`: its own, or the core's replacement for when the table the step
+ * names (MpStep.empty_table) has no rows at all, proven by its having no block; 0: nothing to run.
+ * In a fresh backend that spares planning a statement that could find nothing. Only when the
+ * caller may read that table: otherwise the statement runs and is refused as it always was.
+ */
+static uint32_t
+statement_for(const MpProgram *program, const MpStep *step, const char *schema)
+{
+	Oid relid;
+
+	if (step->empty_table == 0)
+		return step->sql;
+	relid = get_relname_relid(program->text + step->empty_table, get_namespace_oid(schema, false));
+	if (!OidIsValid(relid) || pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK ||
+		!table_has_no_blocks(relid))
+		return step->sql;
+	return step->empty_sql;
+}
+
 /* Does what the core decided; returns true when the program ends here (nothing purged). */
 static bool
 act_on_verdict(const MpProgram *program, const MpVerdict *verdict, PurgeBindings *bindings, MpRun *run,
@@ -256,6 +277,7 @@ execute_purge_program(const MpProgram *program, PurgeBindings *bindings, int64 *
 		const MpStep *step = &program->steps[i];
 		MpDirective directive;
 		MpStepResult result;
+		uint32_t sql;
 		bool stop;
 
 		CHECK_FOR_INTERRUPTS();
@@ -264,16 +286,19 @@ execute_purge_program(const MpProgram *program, PurgeBindings *bindings, int64 *
 			raise_status(status);
 		if (!directive.run)
 			continue;
+		sql = statement_for(program, step, outcome->schema);
+		if (sql == 0)
+			continue;
 		if (step->kind == MP_STEP_DELETE || step->kind == MP_STEP_COUNT)
 			progress_table(program->text + program->tables[step->table_index], run.total_rows);
-		run_and_read(program, step, &directive, bindings, &result);
+		run_and_read(program, sql, &directive, bindings, &result);
 		if (mp_step_verdict(program, &run, i, &result, verdict) == MP_ACT_CHECK_VANISHED)
 		{
 			const MpStep *resolve = &program->steps[verdict->statement_step];
 
 			if (mp_step_begin(program, &run, verdict->statement_step, false, &directive, status) != MP_OK)
 				raise_status(status);
-			run_and_read(program, resolve, &directive, bindings, &result);
+			run_and_read(program, resolve->sql, &directive, bindings, &result);
 			mp_vanished_verdict(program, &run, i, &result, verdict);
 		}
 		stop = act_on_verdict(program, verdict, bindings, &run, outcome->schema);

@@ -121,11 +121,16 @@ plan_program(const MpCatalog *catalog, const MpRequest *request)
 	program->steps_capacity = 128;
 	program->tables_capacity = 128;
 	program->text_capacity = 128 * 1024;
+	/*
+	 * Not zeroed: the door writes every step, table and text byte it reports, and in a fresh
+	 * backend each page a memset touches first is a page fault (the text buffer alone is 32
+	 * pages; bench/FINDINGS.md F9). Only the pages the program fills are touched.
+	 */
 	for (int attempt = 0; attempt < 2; attempt++)
 	{
-		program->steps = (MpStep *) palloc0(sizeof(MpStep) * program->steps_capacity);
-		program->tables = (uint32_t *) palloc0(sizeof(uint32_t) * program->tables_capacity);
-		program->text = (char *) palloc0(program->text_capacity);
+		program->steps = (MpStep *) palloc(sizeof(MpStep) * program->steps_capacity);
+		program->tables = (uint32_t *) palloc(sizeof(uint32_t) * program->tables_capacity);
+		program->text = (char *) palloc(program->text_capacity);
 		rc = request ? mp_plan_purge(catalog, request, program, status) : mp_plan_check(catalog, program, status);
 		if (rc != MP_BUFFER_TOO_SMALL)
 			break;

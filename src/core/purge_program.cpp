@@ -430,7 +430,7 @@ private:
 	// max_traces of the whole table are among the oldest max_traces of each live experiment, which
 	// MLflow's own index (experiment_id, timestamp_ms) returns in order. A batch of 1,000 then reads
 	// at most 1,000 index entries per live experiment instead of scanning and sorting the table on
-	// every batch (bench/traces.py: 506 s -> see docs/traces.md "Cost").
+	// every batch (on 200,000 traces 22 ms instead of 272 ms; docs/traces.md "Cost").
 	void AddSelectOldestTracesPerExperiment() {
 		const std::string traces = sql::Qualified(catalog_.schema, model_.traces.table);
 		const std::string at = Column("t", model_.trace_time_column);

@@ -39,6 +39,11 @@ CREATE EXTENSION mlflow_purge;
 GRANT USAGE ON SCHEMA public TO $purger;
 GRANT SELECT, DELETE ON ALL TABLES IN SCHEMA public TO $purger;
 GRANT EXECUTE ON FUNCTION public.mlflow_purge_check() TO $purger;
+-- The README's purge role reads the declared links (mlflow-purge follows them; the extension reads
+-- them as its owner). Without this, check adds declared_links_unreadable, which the extension
+-- cannot have (mlflow-purge.integration.declared_links tests that finding).
+GRANT USAGE ON SCHEMA mlflow_purge TO $purger;
+GRANT SELECT ON mlflow_purge.declared_links TO $purger;
 SQL
 plant() {
 	PGUSER=$owner "${psql_q[@]}" -d "$1" <<SQL

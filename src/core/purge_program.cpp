@@ -201,7 +201,10 @@ private:
 	}
 
 	// The single deleted runs of live experiments among the candidates in $2, locked without
-	// waiting, plus the runs of the locked experiments (already ours): the final run set.
+	// waiting, plus the runs of the locked experiments (already ours): the final run set. Those
+	// were appended to $2 by AddLockRunsOfExperiments, and no run can join a locked experiment
+	// since (an INSERT takes KEY SHARE on its experiment row), so they are found by key in $2
+	// rather than by a second scan of runs (runs.experiment_id has no index).
 	void AddLockSingleRuns() {
 		const std::string lock = program_.dry_run ? std::string() : std::string(" FOR UPDATE SKIP LOCKED");
 		Step &step = Add(StepKind::Lock,
@@ -210,8 +213,9 @@ private:
 		                     IsDeleted("r") + " AND NOT COALESCE(" + Column("r", ExperimentKey()) + " " + Op("=") +
 		                     " ANY (" + Ref(Param::ExperimentIds) + "), false) ORDER BY 1" + lock + ") SELECT single." +
 		                     sql::Identifier(RunKey()) + " FROM single UNION ALL SELECT " + Column("o", RunKey()) +
-		                     " FROM " + runs_ + " AS o WHERE " + Column("o", ExperimentKey()) + " " + Op("=") +
-		                     " ANY (" + Ref(Param::ExperimentIds) + ") ORDER BY 1");
+		                     " FROM " + runs_ + " AS o WHERE " + Column("o", RunKey()) + " " + Op("=") + " ANY (" +
+		                     Ref(Param::RunIds) + ") AND " + Column("o", ExperimentKey()) + " " + Op("=") + " ANY (" +
+		                     Ref(Param::ExperimentIds) + ") ORDER BY 1");
 		step.slot = TargetSlot::Runs;
 		step.locked_table = model_.runs.table;
 	}
@@ -308,34 +312,46 @@ private:
 		                                     : std::string("CAST(NULL AS pg_catalog.int8)");
 		std::string experiments_filter = IsDeleted("e") + " AND " + Column("e", ExperimentKey()) + " " + Op("<>") +
 		                                 " " + std::to_string(model_.default_experiment_id);
-		std::string runs_filter = IsDeleted("r") + " AND NOT EXISTS (SELECT 1 FROM " + experiments_ + " AS x WHERE " +
-		                          Column("x", ExperimentKey()) + " " + Op("=") + " " + Column("r", ExperimentKey()) +
-		                          " AND " + IsDeleted("x") + ")";
 		if (request_.older_than_given) {
 			experiments_filter += " AND " + OldEnough(exp_time);
-			runs_filter += " AND " + OldEnough(rn_time);
 		}
-		// Run counts matter only under max_runs. runs.experiment_id has no index in any MLflow
-		// version, so they come from one grouped pass over runs, not one scan per experiment.
-		std::string run_count = "CAST(0 AS pg_catalog.int8)";
+		// The age cut of a single run, on the expression that gives its deletion time.
+		const auto single_age = [this](const std::string &deleted_at) {
+			return request_.older_than_given ? " AND " + OldEnough(deleted_at) : std::string();
+		};
+		std::string pass; // WITH items before the candidates
 		std::string experiments_from = experiments_ + " AS e";
+		std::string run_count = "CAST(0 AS pg_catalog.int8)";
+		std::string single_runs; // the single deleted runs of experiments that are not deleted
 		if (request_.max_runs) {
+			// Run counts matter only under max_runs, which the batched procedure calls once per
+			// batch. runs.experiment_id has no index in any MLflow version, so one pass over runs
+			// yields both the runs of deleted experiments (counted) and the single deleted runs:
+			// one scan per call, not two, and a grouping of the deleted experiments' runs only.
+			pass = "pass AS (SELECT " + Column("r", ExperimentKey()) + " AS experiment_id, " + Column("r", RunKey()) +
+			       " AS run_id, " + rn_time + " AS deleted_at, " + Column("x", ExperimentKey()) +
+			       " IS NOT NULL AS of_deleted_experiment FROM " + runs_ + " AS r LEFT JOIN " + experiments_ +
+			       " AS x ON " + Column("x", ExperimentKey()) + " " + Op("=") + " " + Column("r", ExperimentKey()) +
+			       " AND " + IsDeleted("x") + " WHERE " + IsDeleted("r") + " OR " + Column("x", ExperimentKey()) +
+			       " IS NOT NULL), ";
 			run_count = "COALESCE(rc.n, 0)";
-			experiments_from += " LEFT JOIN (SELECT " + Column("c", ExperimentKey()) +
-			                    " AS experiment_id, "
-			                    "pg_catalog.count(*) AS n FROM " +
-			                    runs_ + " AS c GROUP BY 1) AS rc ON rc.experiment_id " + Op("=") + " " +
-			                    Column("e", ExperimentKey());
+			experiments_from += " LEFT JOIN (SELECT p.experiment_id, pg_catalog.count(*) AS n FROM pass AS p WHERE "
+			                    "p.of_deleted_experiment GROUP BY 1) AS rc ON rc.experiment_id " +
+			                    Op("=") + " " + Column("e", ExperimentKey());
+			single_runs = "SELECT 1, CAST(NULL AS pg_catalog.int4), CAST(p.run_id AS pg_catalog.text), p.deleted_at, 1 "
+			              "FROM pass AS p WHERE NOT p.of_deleted_experiment" +
+			              single_age("p.deleted_at");
+		} else {
+			single_runs = "SELECT 1, CAST(NULL AS pg_catalog.int4), CAST(" + Column("r", RunKey()) +
+			              " AS pg_catalog.text), " + rn_time + ", 1 FROM " + runs_ + " AS r WHERE " + IsDeleted("r") +
+			              " AND NOT EXISTS (SELECT 1 FROM " + experiments_ + " AS x WHERE " +
+			              Column("x", ExperimentKey()) + " " + Op("=") + " " + Column("r", ExperimentKey()) + " AND " +
+			              IsDeleted("x") + ")" + single_age(rn_time);
 		}
 		std::string sql =
-			"WITH candidate AS ("
-			"SELECT 0 AS kind, " +
-			Column("e", ExperimentKey()) + " AS experiment_id, CAST(NULL AS pg_catalog.text) AS run_id, " + exp_time +
-			" AS deleted_at, " + run_count + " AS run_count FROM " + experiments_from + " WHERE " + experiments_filter +
-			" UNION ALL "
-			"SELECT 1, CAST(NULL AS pg_catalog.int4), CAST(" +
-			Column("r", RunKey()) + " AS pg_catalog.text), " + rn_time + ", 1 FROM " + runs_ + " AS r WHERE " +
-			runs_filter +
+			"WITH " + pass + "candidate AS (SELECT 0 AS kind, " + Column("e", ExperimentKey()) +
+			" AS experiment_id, CAST(NULL AS pg_catalog.text) AS run_id, " + exp_time + " AS deleted_at, " + run_count +
+			" AS run_count FROM " + experiments_from + " WHERE " + experiments_filter + " UNION ALL " + single_runs +
 			"), ranked AS (SELECT candidate.*, pg_catalog.sum(run_count) OVER w AS running_total, "
 			"pg_catalog.row_number() OVER w AS position FROM candidate "
 			"WINDOW w AS (ORDER BY deleted_at NULLS FIRST, kind, experiment_id, run_id ROWS UNBOUNDED PRECEDING)), "

@@ -339,6 +339,41 @@ TEST(PurgeProgram, ExplicitTargetsWaitScheduledPurgesSkipLockedRows) {
 		// while holding them (no deadlock)
 }
 
+// The batched procedure calls mlflow_purge_deleted(max_runs => N) once per batch, and
+// runs.experiment_id has no index in any MLflow version: each scan of runs by experiment is paid
+// once per batch. The candidates (with their run counts) come from one pass over runs, and the
+// runs of the locked experiments, already locked and appended to $2, are found again by key.
+TEST(PurgeProgram, ABatchScansRunsByExperimentOnlyWhereItMust) {
+	const auto occurrences = [](const std::string &text, const std::string &what) {
+		size_t n = 0;
+		for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + what.size())) {
+			++n;
+		}
+		return n;
+	};
+	for (const char *version : {"1.30.1", "2.9.2", "2.22.1", "3.11.2.dev0"}) {
+		SCOPED_TRACE(version);
+		PurgeRequest batch;
+		batch.max_runs = 100;
+		const auto program = BuildPurgeProgram(batch, Catalog(version));
+		std::vector<std::string> locks;
+		int selections = 0;
+		for (const auto &step : program.steps) {
+			if (step.kind == StepKind::SelectTargets) {
+				++selections;
+				EXPECT_EQ(occurrences(step.sql, "\"public\".\"runs\""), 1u) << step.sql;
+			} else if (step.kind == StepKind::Lock) {
+				locks.push_back(step.sql);
+			}
+		}
+		EXPECT_EQ(selections, 1);
+		ASSERT_EQ(locks.size(), 3u);
+		// The single runs and the runs of the locked experiments: both arms by run key.
+		EXPECT_EQ(occurrences(locks[2], "\"public\".\"runs\""), 2u) << locks[2];
+		EXPECT_EQ(occurrences(locks[2], "\"run_uuid\" OPERATOR(pg_catalog.=) ANY ($2)"), 2u) << locks[2];
+	}
+}
+
 TEST(PurgeProgram, OtherSchemaIsQuotedEverywhere) {
 	auto catalog = Catalog("2.9.2");
 	catalog.schema = "ml\"flow";

@@ -274,7 +274,7 @@ def run_strategy(name, args, admin):
     return dict(name=name, total_s=total_s, xacts=xacts, longest_s=monitor.longest_xact_s, wal=wal,
                 wal_per_xact=wal / max(1, xacts), peak_lag=monitor.peak_bytes, peak_lag_s=monitor.peak_lag_s,
                 p50=pct(busy, 50), p99=pct(busy, 99), idle_p50=pct(idle, 50), idle_p99=pct(idle, 99),
-                xmin_age=monitor.oldest_xmin_age, writes=len(busy), writer_errors=writer.errors, left=left,
+                xmin_age=monitor.oldest_xmin_age, writes=len(busy), idle_writes=len(idle), writer_errors=writer.errors, left=left,
                 backlog=backlog, targets=targets)
 
 
@@ -408,7 +408,9 @@ def main():
     ap.add_argument("--metrics", type=int, default=None, help="default 20,000,000; 200,000 with --fixed-cost-only")
     ap.add_argument("--batch-runs", default="100,1000")
     ap.add_argument("--rate", type=float, default=100.0)
-    ap.add_argument("--idle-seconds", type=float, default=5.0)
+    ap.add_argument("--idle-seconds", type=float, default=None,
+                    help="the writer's idle baseline per strategy; default: long enough for 500 writes (a p99 "
+                         "of fewer is its largest sample or two)")
     ap.add_argument("--max-replica-lag", default="64MB")
     ap.add_argument("--version", default="2.9.2", choices=["2.9.2", "3.11"])
     ap.add_argument("--rebuild", action="store_true")
@@ -419,6 +421,8 @@ def main():
     args = ap.parse_args()
     if args.metrics is None:
         args.metrics = 200_000 if args.fixed_cost_only else 20_000_000
+    if args.idle_seconds is None:
+        args.idle_seconds = max(5.0, 500 / args.rate)
     if args.version == "3.11":
         args.version = "3.11.2.dev0" if not os.path.exists(os.path.join(HERE, "sql", "perrun-3.11.sql")) else "3.11"
     strategies = (args.strategies.split(",") if args.strategies else
@@ -450,18 +454,21 @@ def main():
     print()
     print("Backlog purged on a live primary with a streaming replica (%s)" % machine)
     print("scale: %s metric rows in the database, %s of them in the backlog (%s experiments + runs to purge); "
-          "writer %.0f tx/s; max_replica_lag %s; MLflow %s"
+          "writer %.0f tx/s (idle baseline %.0f s per strategy); max_replica_lag %s; MLflow %s"
           % (format(args.metrics, ","), format(r0["backlog"], ","), format(r0["targets"], ","), args.rate,
-             args.max_replica_lag, args.version))
+             args.idle_seconds, args.max_replica_lag, args.version))
     print()
     print("| strategy | total s | x single | purge txns | longest txn s | WAL MB | WAL KB/txn | peak lag MB | peak replay_lag s "
-          "| writer p50/p99 ms | idle p50/p99 ms | p99 x idle | oldest xmin age held (xids) | deleted runs left |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "| writer p50/p99 ms | idle p50/p99 ms | p99 x idle | writes idle/purge | oldest xmin age held (xids) "
+          "| deleted runs left |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
-        print("| %s | %.2f | %.2f | %d | %.2f | %.1f | %.1f | %.1f | %.2f | %.1f / %.1f | %.1f / %.1f | %.2f | %d | %d |" % (
+        print("| %s | %.2f | %.2f | %d | %.2f | %.1f | %.1f | %.1f | %.2f | %.1f / %.1f | %.1f / %.1f | %.2f | %d / %d "
+              "| %d | %d |" % (
             r["name"], r["total_s"], r["total_s"] / r0["total_s"], r["xacts"], r["longest_s"], r["wal"] / 2**20,
             r["wal_per_xact"] / 1024, r["peak_lag"] / 2**20, r["peak_lag_s"], r["p50"], r["p99"], r["idle_p50"],
-            r["idle_p99"], r["p99"] / r["idle_p99"] if r["idle_p99"] else float("nan"), r["xmin_age"], r["left"]))
+            r["idle_p99"], r["p99"] / r["idle_p99"] if r["idle_p99"] else float("nan"), r["idle_writes"], r["writes"],
+            r["xmin_age"], r["left"]))
     print()
     print(fixed_cost_line(ext, cascade))
     print()

@@ -237,6 +237,7 @@ def run_strategy(name, args, admin):
                          "(SELECT experiment_id FROM experiments WHERE lifecycle_stage = 'deleted' AND experiment_id <> 0))")
     backlog = scalar(db, "SELECT count(*) FROM metrics m JOIN runs r USING (run_uuid) JOIN experiments e USING (experiment_id) "
                          "WHERE r.lifecycle_stage = 'deleted' OR e.lifecycle_stage = 'deleted'")
+    os.sync()  # the copy's files, on both clusters, are written back before the idle baseline
     writer = Writer(COPY, args.rate)
     writer.start()
     time.sleep(args.idle_seconds)  # the idle baseline, on this copy
@@ -252,7 +253,8 @@ def run_strategy(name, args, admin):
         xacts = 1
     elif name.startswith("batches-"):
         purge.execute("CALL public.mlflow_purge_deleted_in_batches(batch_runs => %s, "
-                      "max_replica_lag_bytes => pg_catalog.pg_size_bytes(%s))", (int(name.split("-")[1]), args.max_replica_lag))
+                      "max_replica_lag_bytes => pg_catalog.pg_size_bytes(%s), pause => %s::interval)",
+                      (int(name.split("-")[1]), args.max_replica_lag, args.pause))
         xacts = scalar(purge, "SELECT count(*) FROM mlflow_purge.audit_log WHERE function_name = 'mlflow_purge_deleted'")
     else:
         subprocess.run([os.path.join(BINDIR, "psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-v", "kind=deleted",
@@ -412,6 +414,7 @@ def main():
                     help="the writer's idle baseline per strategy; default: long enough for 500 writes (a p99 "
                          "of fewer is its largest sample or two)")
     ap.add_argument("--max-replica-lag", default="64MB")
+    ap.add_argument("--pause", default="0", help="the procedure's pause between batches (an interval), default 0")
     ap.add_argument("--version", default="2.9.2", choices=["2.9.2", "3.11"])
     ap.add_argument("--rebuild", action="store_true")
     ap.add_argument("--strategies", default=None, help="default: single,batches-<each N>,per-run")
@@ -454,9 +457,9 @@ def main():
     print()
     print("Backlog purged on a live primary with a streaming replica (%s)" % machine)
     print("scale: %s metric rows in the database, %s of them in the backlog (%s experiments + runs to purge); "
-          "writer %.0f tx/s (idle baseline %.0f s per strategy); max_replica_lag %s; MLflow %s"
+          "writer %.0f tx/s (idle baseline %.0f s per strategy); max_replica_lag %s; pause %s; MLflow %s"
           % (format(args.metrics, ","), format(r0["backlog"], ","), format(r0["targets"], ","), args.rate,
-             args.idle_seconds, args.max_replica_lag, args.version))
+             args.idle_seconds, args.max_replica_lag, args.pause, args.version))
     print()
     print("| strategy | total s | x single | purge txns | longest txn s | WAL MB | WAL KB/txn | peak lag MB | peak replay_lag s "
           "| writer p50/p99 ms | idle p50/p99 ms | p99 x idle | writes idle/purge | oldest xmin age held (xids) "
